@@ -1,0 +1,102 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Crosswalk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "crosswalk", targets: ["crosswalk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // libpq, as Debian's libpq-dev installs it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // posix_spawn helpers glibc hides behind _GNU_SOURCE (for LocalCluster).
+        .target(name: "CSpawn"),
+        // A thin Swift layer over libpq: connections, pool, bound parameters, COPY,
+        // and a private local cluster for tests and the embedded default.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ", "CSpawn",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Plain value types shared by every stage: the interchange format.
+        .target(name: "CrosswalkModel"),
+        // Document bytes → records + warnings. No I/O, no database.
+        .target(name: "EvaluationTables", dependencies: ["CrosswalkModel"]),
+        // Migrations and writing one parsed document in one transaction.
+        .target(
+            name: "CrosswalkStore",
+            dependencies: ["Postgres", "CrosswalkModel"]
+        ),
+        // Sources → hashes → changed documents → store; runs, rejects, lock.
+        .target(
+            name: "CrosswalkSync",
+            dependencies: [
+                "CrosswalkStore", "EvaluationTables", "CrosswalkModel", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Queries over the store: SDG contribution, duplicates, conflicts, similar.
+        .target(
+            name: "CrosswalkAnalytics",
+            dependencies: ["CrosswalkStore", "Postgres", "CrosswalkModel"]
+        ),
+        // The line protocol (inline + RESP) over SwiftNIO.
+        .target(
+            name: "CrosswalkServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "crosswalk",
+            dependencies: [
+                "Postgres", "CrosswalkModel", "EvaluationTables", "CrosswalkStore",
+                "CrosswalkSync", "CrosswalkAnalytics", "CrosswalkServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(
+            name: "EvaluationTablesTests",
+            dependencies: ["EvaluationTables", "CrosswalkModel"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CrosswalkServerTests",
+            dependencies: [
+                "CrosswalkServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "CrosswalkStoreTests",
+            dependencies: [
+                "CrosswalkStore", "CrosswalkSync", "CrosswalkAnalytics", "EvaluationTables",
+                "CrosswalkModel", "Postgres", "TestSupport",
+            ]
+        ),
+        // Shared test harness: one private PostgreSQL cluster per test process.
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,198 @@
+// The interchange format `crosswalk.evaluation/1`: what the reader hands to the
+// store, and what `crosswalk parse` prints. Field names are camelCase here and
+// snake_case on the wire (see `EvaluationJSON`). docs/FORMAT.md documents each field.
+
+/// One `crosswalk parse` run: every document it read.
+public struct EvaluationBatch: Codable, Sendable, Equatable {
+    public static let formatName = "crosswalk.evaluation/1"
+    public var format: String
+    public var documents: [EvaluationDocument]
+
+    public init(documents: [EvaluationDocument]) {
+        self.format = Self.formatName
+        self.documents = documents
+    }
+}
+
+/// How the document's bytes were encoded.
+public enum SourceEncoding: String, Codable, Sendable, Equatable {
+    case utf8 = "utf-8"
+    case utf8BOM = "utf-8-bom"
+    case cp932
+}
+
+/// One published document, as read.
+public struct EvaluationDocument: Codable, Sendable, Equatable {
+    public var source: String
+    public var sha256: String
+    public var encoding: SourceEncoding
+    /// Gregorian start year of the fiscal year in the title (令和5年度 → 2023).
+    public var fiscalYear: Int
+    /// The office in the title's parentheses (デジタル市役所推進室).
+    public var organization: String
+    public var policies: [PolicyRecord]
+    public var listings: [ListingRecord]
+    public var warnings: [ReaderWarning]
+
+    public init(
+        source: String, sha256: String, encoding: SourceEncoding, fiscalYear: Int,
+        organization: String, policies: [PolicyRecord], listings: [ListingRecord],
+        warnings: [ReaderWarning]
+    ) {
+        self.source = source
+        self.sha256 = sha256
+        self.encoding = encoding
+        self.fiscalYear = fiscalYear
+        self.organization = organization
+        self.policies = policies
+        self.listings = listings
+        self.warnings = warnings
+    }
+}
+
+/// A policy (施策) and the bureau's evaluation of it for the document's year.
+public struct PolicyRecord: Codable, Sendable, Equatable {
+    /// The code as written (`II-3-(2)-②`).
+    public var code: String
+    /// Width-insensitive key for matching (`II-3-(2)-2`): see `PolicyCode.key`.
+    public var codeKey: String
+    public var name: String
+    /// 局施策評価 grade, as written (順調, 概ね順調, …).
+    public var evaluation: String?
+    /// 局施策評価の理由及び課題, joined from every row it was split across.
+    public var evaluationText: String?
+    /// Source line numbers (1-based) the policy was read from.
+    public var lines: [Int]
+
+    public init(
+        code: String, codeKey: String, name: String, evaluation: String?,
+        evaluationText: String?, lines: [Int]
+    ) {
+        self.code = code
+        self.codeKey = codeKey
+        self.name = name
+        self.evaluation = evaluation
+        self.evaluationText = evaluationText
+        self.lines = lines
+    }
+}
+
+/// One row of a document: a program listed under a policy in a fiscal year.
+public struct ListingRecord: Codable, Sendable, Equatable {
+    public var no: Int
+    public var policyCode: String
+    /// Program name, readable (wrap spaces removed, markers such as （再掲） removed).
+    public var program: String
+    /// Identity key: normalised name + department (see `ProgramKey`).
+    public var programKey: String
+    /// Marked （再掲） or similar: listed again under another policy.
+    public var relisted: Bool
+    public var department: String
+    public var formerDepartment: String?
+    public var summary: String?
+    /// SDG goals 1–17, ascending.
+    public var sdgGoals: [Int]
+    public var indicator: IndicatorRecord?
+    public var amounts: [AmountRecord]
+    /// 事業評価 grade, as written.
+    public var evaluation: String?
+    public var evaluationReason: String?
+    public var lines: [Int]
+
+    public init(
+        no: Int, policyCode: String, program: String, programKey: String, relisted: Bool,
+        department: String, formerDepartment: String?, summary: String?, sdgGoals: [Int],
+        indicator: IndicatorRecord?, amounts: [AmountRecord], evaluation: String?,
+        evaluationReason: String?, lines: [Int]
+    ) {
+        self.no = no
+        self.policyCode = policyCode
+        self.program = program
+        self.programKey = programKey
+        self.relisted = relisted
+        self.department = department
+        self.formerDepartment = formerDepartment
+        self.summary = summary
+        self.sdgGoals = sdgGoals
+        self.indicator = indicator
+        self.amounts = amounts
+        self.evaluation = evaluation
+        self.evaluationReason = evaluationReason
+        self.lines = lines
+    }
+}
+
+/// The outcome indicator (成果指標) of a listing.
+public struct IndicatorRecord: Codable, Sendable, Equatable {
+    /// nil when the document has none or only the `指標名等` placeholder.
+    public var name: String?
+    /// True when `name` was filled from another listing of the same program.
+    public var nameInferred: Bool
+    public var baseline: String?
+    public var midtermTarget: String?
+    public var values: [IndicatorValue]
+
+    public init(
+        name: String?, nameInferred: Bool, baseline: String?, midtermTarget: String?,
+        values: [IndicatorValue]
+    ) {
+        self.name = name
+        self.nameInferred = nameInferred
+        self.baseline = baseline
+        self.midtermTarget = midtermTarget
+        self.values = values
+    }
+}
+
+public enum IndicatorValueKind: String, Codable, Sendable, Equatable, CaseIterable {
+    case target, actual, achievement
+}
+
+public struct IndicatorValue: Codable, Sendable, Equatable {
+    public var fiscalYear: Int
+    public var kind: IndicatorValueKind
+    /// The text as written (readable form).
+    public var text: String
+    /// The first number in the text, when there is one (`46,549時間` → 46549).
+    public var number: Double?
+    /// The unit after that number (`時間`, `%`, `MW`), when there is one.
+    public var unit: String?
+
+    public init(fiscalYear: Int, kind: IndicatorValueKind, text: String, number: Double?, unit: String?) {
+        self.fiscalYear = fiscalYear
+        self.kind = kind
+        self.text = text
+        self.number = number
+        self.unit = unit
+    }
+}
+
+public enum AmountKind: String, Codable, Sendable, Equatable, CaseIterable {
+    case settled, budget, personnel
+}
+
+/// An amount in thousand yen; nil when the document writes `—`.
+public struct AmountRecord: Codable, Sendable, Equatable {
+    public var fiscalYear: Int
+    public var kind: AmountKind
+    public var thousandYen: Int?
+
+    public init(fiscalYear: Int, kind: AmountKind, thousandYen: Int?) {
+        self.fiscalYear = fiscalYear
+        self.kind = kind
+        self.thousandYen = thousandYen
+    }
+}
+
+/// Something the reader noticed and carried on past.
+public struct ReaderWarning: Codable, Sendable, Equatable {
+    public var line: Int?
+    public var code: String
+    public var message: String
+
+    public init(line: Int?, code: String, message: String) {
+        self.line = line
+        self.code = code
+        self.message = message
+    }
+}

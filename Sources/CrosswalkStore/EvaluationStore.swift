@@ -1,0 +1,61 @@
+import CrosswalkModel
+import Foundation
+import Postgres
+
+/// Writes parsed documents and sync bookkeeping through the SQL functions of
+/// SQL/migrations/0003. Every call takes the connection to run on, so a sync can
+/// keep its whole run (and its advisory lock) on one connection.
+public struct EvaluationStore: Sendable {
+    public init() {}
+
+    /// What applying one document changed.
+    public struct ApplyOutcome: Codable, Sendable, Equatable {
+        public var documentId: Int64
+        public var added: Int
+        public var changed: Int
+        public var ended: Int
+        public var unchanged: Int
+    }
+
+    /// sha256 of the version now in force, by source path (ended documents excluded).
+    public func currentHashes(_ connection: PostgresConnection) async throws -> [String: String] {
+        let rows = try await connection.query("SELECT source, sha256 FROM documents WHERE ended_at IS NULL")
+        var hashes: [String: String] = [:]
+        for row in rows { hashes[try row.decode("source")] = try row.decode("sha256", as: String.self) }
+        return hashes
+    }
+
+    public func beginRun(_ connection: PostgresConnection, trigger: String, sources: [String]) async throws -> Int64 {
+        let rows = try await connection.query(
+            "SELECT crosswalk_begin_run($1, $2::text[]) AS id", [trigger, PostgresTextArray(sources)])
+        return try rows.first!.decode("id", as: Int64.self)
+    }
+
+    public func finishRun(_ connection: PostgresConnection, run: Int64, summary: some Encodable) async throws {
+        try await connection.query(
+            "SELECT crosswalk_finish_run($1, $2::jsonb)", [run, try PostgresJSON(encoding: summary, encoder: Self.encoder)])
+    }
+
+    public func reject(
+        _ connection: PostgresConnection, run: Int64, source: String, sha256: String?, line: Int?,
+        reason: String, excerpt: String?
+    ) async throws {
+        try await connection.query(
+            "SELECT crosswalk_reject($1, $2, $3, $4, $5, $6)", [run, source, sha256, line, reason, excerpt])
+    }
+
+    /// Makes `document` the current version of its source. Call inside a transaction.
+    public func apply(_ connection: PostgresConnection, document: EvaluationDocument, run: Int64) async throws -> ApplyOutcome {
+        let json = try PostgresJSON(encoding: document, encoder: Self.encoder)
+        let rows = try await connection.query("SELECT crosswalk_apply_document($1::jsonb, $2) AS outcome", [json, run])
+        return try rows.first!.decode("outcome", as: PostgresJSON.self).decode(ApplyOutcome.self, decoder: EvaluationJSON.decoder())
+    }
+
+    /// Ends a document no longer found in its source; returns the listings ended.
+    public func endDocument(_ connection: PostgresConnection, source: String, run: Int64) async throws -> Int {
+        let rows = try await connection.query("SELECT crosswalk_end_document($1, $2) AS ended", [source, run])
+        return try rows.first!.decode("ended", as: Int.self)
+    }
+
+    static let encoder: JSONEncoder = EvaluationJSON.encoder(pretty: false)
+}
