@@ -1,0 +1,40 @@
+import Foundation
+
+/// Finds the documents under the source folders: recursive, filtered by a glob on
+/// the file name, sorted so runs are repeatable.
+public struct SourceScanner: Sendable {
+    public var folders: [String]
+    /// fnmatch(3) pattern on the file name, e.g. `*.txt`.
+    public var include: String
+
+    public init(folders: [String], include: String = "*.txt") {
+        self.folders = folders.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        self.include = include
+    }
+
+    /// Absolute paths of the matching files. Throws when a folder cannot be read.
+    public func scan() throws -> [String] {
+        var found: [String] = []
+        for folder in folders {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw SyncError.source("source folder \(folder) does not exist or is not a folder")
+            }
+            guard FileManager.default.isReadableFile(atPath: folder),
+                  let walker = FileManager.default.enumerator(atPath: folder)
+            else {
+                throw SyncError.source("source folder \(folder) is not readable")
+            }
+            while let relative = walker.nextObject() as? String {
+                let path = folder + "/" + relative
+                let name = (relative as NSString).lastPathComponent
+                guard !name.hasPrefix("."), fnmatch(include, name, 0) == 0 else { continue }
+                var entryIsDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue {
+                    found.append(path)
+                }
+            }
+        }
+        return Array(Set(found)).sorted()
+    }
+}

@@ -1,0 +1,193 @@
+import CrosswalkModel
+import CrosswalkStore
+import EvaluationTables
+import Foundation
+import Logging
+import Postgres
+
+/// Keeps the database in step with the source folders. One run: take the sync lock,
+/// hash every file, skip unchanged hashes, parse and apply each changed document in
+/// its own transaction, record rejects, end documents that disappeared, record the
+/// run. A document that fails leaves its previous version in force.
+public struct SyncEngine: Sendable {
+    public struct Options: Sendable {
+        public var sources: [String]
+        public var include: String = "*.txt"
+        public var dryRun = false
+        /// How long to wait for another process's sync to finish.
+        public var lockTimeout: Duration = .seconds(30)
+        /// Recorded with the run: `cli`, `serve`, `interval`, `command`.
+        public var trigger = "cli"
+        public var readerLimits = ReaderLimits()
+
+        public init(sources: [String]) { self.sources = sources }
+    }
+
+    /// Advisory-lock key that makes one sync at a time across processes.
+    public static let lockKey: Int64 = 0x4357_5359_4E43
+
+    private let pool: PostgresPool
+    private let logger: Logger
+    private let store = EvaluationStore()
+
+    public init(pool: PostgresPool, logger: Logger = Logger(label: "crosswalk.sync")) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    public func run(_ options: Options) async throws -> SyncSummary {
+        let started = ContinuousClock.now
+        let scanner = SourceScanner(folders: options.sources, include: options.include)
+        let files = try scanner.scan()
+        return try await pool.withConnection { connection in
+            try await withSyncLock(connection, timeout: options.lockTimeout) {
+                var summary = SyncSummary()
+                summary.documentsSeen = files.count
+                let run = options.dryRun ? nil : try await store.beginRun(connection, trigger: options.trigger, sources: scanner.folders)
+                summary.runId = run
+                do {
+                    try await syncFiles(files, options: options, connection: connection, run: run, summary: &summary)
+                    try await endMissing(files: files, folders: scanner.folders, options: options, connection: connection, run: run, summary: &summary)
+                    summary.status = options.dryRun ? .dryRun : (summary.documentsRejected > 0 ? .partial : .ok)
+                } catch {
+                    summary.status = .failed
+                    summary.error = "\(error)"
+                }
+                summary.durationMs = Int(started.duration(to: .now) / .milliseconds(1))
+                if let run, connection.isOpen {
+                    try? await store.finishRun(connection, run: run, summary: summary)
+                }
+                if summary.status == .failed {
+                    logger.error("sync failed", metadata: ["summary": "\(summary.line)"])
+                } else {
+                    logger.info("\(summary.line)")
+                }
+                return summary
+            }
+        }
+    }
+
+    private func syncFiles(
+        _ files: [String], options: Options, connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
+    ) async throws {
+        let known = try await store.currentHashes(connection)
+        let reader = EvaluationReader(limits: options.readerLimits)
+        for path in files {
+            let bytes: [UInt8]
+            do {
+                bytes = try readFile(path, limit: options.readerLimits.maxDocumentBytes)
+            } catch {
+                try await reject(connection, run: run, source: path, sha256: nil, line: nil, reason: "\(error)", excerpt: nil, summary: &summary)
+                continue
+            }
+            let sha = SHA256.hex(bytes)
+            if known[path] == sha {
+                summary.documentsUnchanged += 1
+                continue
+            }
+            let document: EvaluationDocument
+            switch Result(catching: { () throws(ReadError) in try reader.read(bytes, source: path) }) {
+            case .success(let read):
+                document = read
+            case .failure(let error):
+                try await reject(connection, run: run, source: path, sha256: sha, line: error.line, reason: error.description, excerpt: error.excerpt, summary: &summary)
+                continue
+            }
+            do {
+                let outcome = try await applyOrPreview(document, connection: connection, run: run)
+                summary.documentsApplied += 1
+                summary.listingsAdded += outcome.added
+                summary.listingsChanged += outcome.changed
+                summary.listingsEnded += outcome.ended
+            } catch let error as PostgresError where !error.isConnectionFailure && error.kind != .shutdown {
+                try await reject(connection, run: run, source: path, sha256: sha, line: nil, reason: "\(path): \(error.message)", excerpt: nil, summary: &summary)
+            }
+        }
+    }
+
+    /// Applies in a transaction; a dry run applies inside a transaction it rolls back,
+    /// so its counts are exactly what a real run would write.
+    private func applyOrPreview(_ document: EvaluationDocument, connection: PostgresConnection, run: Int64?) async throws -> EvaluationStore.ApplyOutcome {
+        if let run {
+            return try await connection.transaction { try await store.apply($0, document: document, run: run) }
+        }
+        try await connection.execute(script: "BEGIN")
+        do {
+            let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
+            let outcome = try await store.apply(connection, document: document, run: previewRun)
+            try await connection.execute(script: "ROLLBACK")
+            return outcome
+        } catch {
+            try? await connection.execute(script: "ROLLBACK")
+            throw error
+        }
+    }
+
+    private func endMissing(
+        files: [String], folders: [String], options: Options, connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
+    ) async throws {
+        let present = Set(files)
+        let known = try await store.currentHashes(connection).keys
+        let missing = known.filter { source in
+            !present.contains(source) && folders.contains { source.hasPrefix($0 + "/") }
+        }.sorted()
+        for source in missing {
+            let ended: Int
+            if let run {
+                ended = try await connection.transaction { try await store.endDocument($0, source: source, run: run) }
+            } else {
+                try await connection.execute(script: "BEGIN")
+                let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
+                ended = try await store.endDocument(connection, source: source, run: previewRun)
+                try await connection.execute(script: "ROLLBACK")
+            }
+            summary.documentsEnded += 1
+            summary.listingsEnded += ended
+            logger.info("document ended: no longer in its source", metadata: ["source": "\(source)", "listings": "\(ended)"])
+        }
+    }
+
+    private func reject(
+        _ connection: PostgresConnection, run: Int64?, source: String, sha256: String?, line: Int?, reason: String,
+        excerpt: String?, summary: inout SyncSummary
+    ) async throws {
+        summary.documentsRejected += 1
+        summary.rejects.append(.init(source: source, line: line, reason: reason))
+        logger.warning("document rejected", metadata: ["source": "\(source)", "line": "\(line.map(String.init) ?? "-")", "reason": "\(reason)"])
+        if let run {
+            try await store.reject(connection, run: run, source: source, sha256: sha256, line: line, reason: reason, excerpt: excerpt)
+        }
+    }
+
+    private func withSyncLock<T>(_ connection: PostgresConnection, timeout: Duration, _ body: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let locked = try await connection.query("SELECT pg_try_advisory_lock($1) AS locked", [Self.lockKey])
+            if try locked.first!.decode("locked", as: Bool.self) { break }
+            guard ContinuousClock.now < deadline else {
+                throw SyncError.busy("another sync is running (waited \(timeout) for it to finish)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        do {
+            let value = try await body()
+            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+            return value
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+            throw error
+        }
+    }
+
+    private func readFile(_ path: String, limit: Int) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SyncError.source("\(path): cannot open the file")
+        }
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard data.count <= limit else {
+            throw SyncError.source("\(path): larger than the document size limit of \(limit) bytes")
+        }
+        return [UInt8](data)
+    }
+}

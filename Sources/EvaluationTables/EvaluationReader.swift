@@ -1,0 +1,183 @@
+import CrosswalkModel
+import Foundation
+
+/// Caps that keep a hostile or broken file from costing unbounded time or memory.
+public struct ReaderLimits: Sendable, Equatable {
+    /// Longest line accepted, in bytes of decoded UTF-8 text (default 1 MiB).
+    public var maxLineBytes: Int
+    /// Largest document accepted, in bytes as handed to the reader (default 64 MiB).
+    public var maxDocumentBytes: Int
+
+    public init(maxLineBytes: Int = 1 << 20, maxDocumentBytes: Int = 64 << 20) {
+        self.maxLineBytes = maxLineBytes
+        self.maxDocumentBytes = maxDocumentBytes
+    }
+}
+
+/// A document the reader refuses. `description` is `source:line: reason`.
+public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case empty
+        case tooLarge = "too_large"
+        case lineTooLong = "line_too_long"
+        case binary
+        case undecodable
+        case notEvaluationTable = "not_evaluation_table"
+        case noListings = "no_listings"
+    }
+
+    public var source: String
+    /// 1-based line the problem was found on.
+    public var line: Int
+    public var kind: Kind
+    public var reason: String
+    /// The start of the offending line (at most 80 characters, undecodable bytes
+    /// shown as U+FFFD), when there is one.
+    public var excerpt: String?
+
+    public init(source: String, line: Int, kind: Kind, reason: String, excerpt: String? = nil) {
+        self.source = source
+        self.line = line
+        self.kind = kind
+        self.reason = reason
+        self.excerpt = excerpt
+    }
+
+    /// At most `limit` characters of `bytes` (lossy UTF-8), for `excerpt`.
+    static func excerpt(_ bytes: some Collection<UInt8>, limit: Int = 80) -> String? {
+        let text = String(decoding: bytes.prefix(limit * 4), as: UTF8.self)
+        let trimmed = String(text.prefix(limit)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    public var description: String { "\(source):\(line): \(reason)" }
+}
+
+/// Reads one published evaluation table (bytes + a name for messages) into the
+/// interchange model. No I/O: the caller reads the file.
+public struct EvaluationReader: Sendable {
+    public var limits: ReaderLimits
+
+    public init(limits: ReaderLimits = .init()) {
+        self.limits = limits
+    }
+
+    public func read(_ data: Data, source: String) throws(ReadError) -> EvaluationDocument {
+        try read([UInt8](data), source: source)
+    }
+
+    /// Decodes, parses and reconciles one document (listings of one program within
+    /// the document are reconciled here; use `reconcile(_:)` across documents).
+    public func read(_ bytes: [UInt8], source: String) throws(ReadError) -> EvaluationDocument {
+        if bytes.count > limits.maxDocumentBytes {
+            let line = Self.line(atOffset: limits.maxDocumentBytes, in: bytes)
+            throw ReadError(source: source, line: line, kind: .tooLarge,
+                reason: "document is \(bytes.count) bytes, over the limit of \(limits.maxDocumentBytes) bytes (limit reached on this line)")
+        }
+        if bytes.isEmpty || (bytes.count == 3 && bytes == [0xEF, 0xBB, 0xBF]) {
+            throw ReadError(source: source, line: 1, kind: .empty, reason: "empty file")
+        }
+        let decoded: DecodedText
+        switch TextDecoder.decode(bytes) {
+        case .success(let d):
+            decoded = d
+        case .failure(.binary(let offset)):
+            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .binary,
+                reason: "binary data (NUL byte at offset \(offset)); not a text document",
+                excerpt: Self.escaped(bytes, around: offset))
+        case .failure(.utf16(let offset)):
+            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .undecodable,
+                reason: "UTF-16 text is not supported; expected UTF-8 or Shift_JIS (CP932)")
+        case .failure(.undecodable(let offset, let detail)):
+            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .undecodable,
+                reason: "undecodable text at byte offset \(offset): \(detail)",
+                excerpt: Self.escaped(bytes, around: offset))
+        }
+        if decoded.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            throw ReadError(source: source, line: 1, kind: .empty, reason: "empty file (whitespace only)")
+        }
+        var initial: [(Int?, String, String)] = []
+        if decoded.truncatedTail {
+            let line = Self.line(atOffset: decoded.utf8.count, in: decoded.utf8)
+            initial.append((line, "truncated", "file ends inside a multi-byte character (truncated?); the partial character was dropped"))
+        }
+        // The digest runs beside the parse on large documents (it costs about as much).
+        let digest = Digest(bytes, concurrently: bytes.count >= 1 << 20)
+        let limits = self.limits
+        let result: DocumentParser.Result
+        do {
+            result = try decoded.utf8.withUnsafeBufferPointer { buf throws(ReadError) in
+                var parser = DocumentParser(text: ByteText(buf: buf), source: source, limits: limits)
+                return try parser.parse(initialWarnings: initial)
+            }
+        } catch {
+            _ = digest.value()
+            throw error
+        }
+        let sha = digest.value()
+        var docs = [EvaluationDocument(
+            source: source, sha256: sha, encoding: decoded.encoding, fiscalYear: result.fiscalYear,
+            organization: result.organization, policies: result.policies, listings: result.listings,
+            warnings: result.warnings)]
+        Reconciler.run(&docs, sameDocument: true, crossDocument: false)
+        return docs[0]
+    }
+
+    /// Reconciles listings of one program across the documents of one parse: fills
+    /// indicator names still missing from another document's listing (`nameInferred`)
+    /// and warns where SDG sets (same fiscal year), grades (same fiscal year) or
+    /// amounts (same year and kind) disagree. Warnings go to the later listing's
+    /// document. Idempotent.
+    public func reconcile(_ docs: inout [EvaluationDocument]) {
+        Reconciler.run(&docs, sameDocument: true, crossDocument: true)
+    }
+
+    /// Up to 16 bytes from `offset` as hex, for binary and undecodable input.
+    static func escaped(_ bytes: [UInt8], around offset: Int) -> String {
+        let digits = Array("0123456789abcdef")
+        let end = min(bytes.count, offset + 16)
+        return bytes[offset..<end].map { "\(digits[Int($0 >> 4)])\(digits[Int($0 & 15)])" }.joined(separator: " ")
+    }
+
+    /// 1-based line of a byte offset (LF-separated; CR-only files by CR).
+    static func line(atOffset offset: Int, in bytes: [UInt8]) -> Int {
+        let end = min(offset, bytes.count)
+        return bytes.withUnsafeBufferPointer { buf -> Int in
+            var lf = 0
+            var cr = 0
+            for i in 0..<end {
+                let b = buf[i]
+                if b == 0x0A { lf += 1 } else if b == 0x0D { cr += 1 }
+            }
+            return (lf > 0 ? lf : cr) + 1
+        }
+    }
+}
+
+/// SHA-256 of the document, computed on another thread when `concurrently`.
+private final class Digest: @unchecked Sendable {
+    private var result: String?
+    private let done = DispatchSemaphore(value: 0)
+    private let concurrent: Bool
+
+    init(_ bytes: [UInt8], concurrently: Bool) {
+        concurrent = concurrently
+        if concurrently {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                result = SHA256.hex(bytes)
+                done.signal()
+            }
+        } else {
+            result = SHA256.hex(bytes)
+        }
+    }
+
+    /// Waits for the digest (the semaphore orders the write before this read).
+    func value() -> String {
+        if concurrent {
+            done.wait()
+            done.signal()
+        }
+        return result!
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Crosswalk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crosswalk",
+        abstract: "SDG mapping and cross-policy analytics over municipal administrative-evaluation records.",
+        subcommands: [
+            SyncCommand.self, ParseCommand.self, MigrateCommand.self,
+        ]
+    )
+}

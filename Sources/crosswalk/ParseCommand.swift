@@ -1,0 +1,127 @@
+import ArgumentParser
+import CrosswalkModel
+import EvaluationTables
+import Foundation
+
+/// `crosswalk parse FILE… [--strict] [--compact]`: reads evaluation tables and prints
+/// one `crosswalk.evaluation/1` JSON batch on stdout. No database.
+///
+/// Exit codes: 0 parsed; 1 parsed with warnings under `--strict`; 2 a file was refused
+/// (each refusal printed on stderr as `file:line: reason`; the batch on stdout then
+/// holds the documents that could be read).
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Read evaluation tables and print them as crosswalk.evaluation/1 JSON.",
+        discussion: """
+            Exit status: 0 parsed; 1 parsed with warnings (only with --strict); \
+            2 a file was refused (messages on stderr as file:line: reason).
+            """
+    )
+
+    @Argument(help: "Evaluation table files (UTF-8 or Shift_JIS/CP932, tab-separated).")
+    var files: [String]
+
+    @Flag(help: "Exit with status 1 when any document has warnings.")
+    var strict = false
+
+    @Flag(help: "Print compact JSON instead of indented JSON.")
+    var compact = false
+
+    @Option(help: "Longest accepted line, in bytes.")
+    var maxLineBytes: Int = ReaderLimits().maxLineBytes
+
+    @Option(help: "Largest accepted document, in bytes.")
+    var maxDocumentBytes: Int = ReaderLimits().maxDocumentBytes
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("Give at least one file.") }
+        guard maxLineBytes > 0, maxDocumentBytes > 0 else { throw ValidationError("Limits must be positive.") }
+    }
+
+    func run() throws {
+        let reader = EvaluationReader(limits: ReaderLimits(maxLineBytes: maxLineBytes, maxDocumentBytes: maxDocumentBytes))
+        let outcomes = Self.readAll(files, reader: reader, limit: maxDocumentBytes)
+        var documents: [EvaluationDocument] = []
+        var refused: [String] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .read(let doc): documents.append(doc)
+            case .refused(let message): refused.append(message)
+            }
+        }
+        reader.reconcile(&documents)
+
+        let batch = EvaluationBatch(documents: documents)
+        var output: Data
+        if compact {
+            // Byte-for-byte what EvaluationJSON.encoder(pretty: false) writes, faster.
+            output = Data(CompactJSON.encode(batch))
+        } else {
+            output = try EvaluationJSON.encoder(pretty: true).encode(batch)
+        }
+        output.append(0x0A)
+        FileHandle.standardOutput.write(output)
+
+        for message in refused { Self.printError(message) }
+        if !refused.isEmpty { throw ExitCode(2) }
+        if strict, documents.contains(where: { !$0.warnings.isEmpty }) {
+            for doc in documents {
+                for warning in doc.warnings { Self.printError("warning: \(warning.message)") }
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    enum Outcome {
+        case read(EvaluationDocument)
+        case refused(String)
+    }
+
+    /// Reads every file, several at a time (documents are independent); results keep
+    /// the command-line order.
+    static func readAll(_ files: [String], reader: EvaluationReader, limit: Int) -> [Outcome] {
+        let results = UnsafeMutableBufferPointer<Outcome>.allocate(capacity: files.count)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            // Each iteration writes only its own slot.
+            (slots.baseAddress! + i).initialize(to: readOne(files[i], reader: reader, limit: limit))
+        }
+        let outcomes = Array(results)
+        _ = results.deinitialize()
+        return outcomes
+    }
+
+    static func readOne(_ path: String, reader: EvaluationReader, limit: Int) -> Outcome {
+        guard let bytes = readFile(path, limit: limit) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "cannot be read"
+            return .refused("\(path):1: cannot read: \(reason)")
+        }
+        do {
+            return .read(try reader.read(bytes, source: path))
+        } catch {
+            return .refused(error.description)
+        }
+    }
+
+    /// Reads at most `limit + 1` bytes, so an oversized file is refused by the reader
+    /// (with its line) without being loaded whole.
+    static func readFile(_ path: String, limit: Int) -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        do {
+            // nil at end of file: an empty file, which the reader refuses with its line.
+            let data = try handle.read(upToCount: limit + 1)
+            return [UInt8](data ?? Data())
+        } catch {
+            return nil
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

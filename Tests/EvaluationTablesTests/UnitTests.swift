@@ -1,0 +1,196 @@
+import CrosswalkModel
+import XCTest
+
+@testable import EvaluationTables
+
+final class SHA256Tests: XCTestCase {
+    func testKnownVectors() {
+        XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000)),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    func testBlockBoundaries() {
+        let expected: [Int: String] = [
+            55: "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318",
+            56: "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a",
+            63: "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34",
+            64: "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb",
+            65: "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0",
+            119: "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb",
+            128: "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e",
+        ]
+        for (count, digest) in expected {
+            XCTAssertEqual(SHA256.hex([UInt8](repeating: 0x61, count: count)), digest, "\(count) bytes")
+        }
+    }
+
+    func testLargeDocumentDigestMatchesSmallPath() throws {
+        // Documents of 1 MiB or more are hashed on another thread: same digest.
+        var bytes = try Fixture.sample
+        while bytes.count < (1 << 20) + 10 { bytes += [0x0A] + (try Fixture.sample) }
+        let doc = try EvaluationReader().read(bytes, source: "big.txt")
+        XCTAssertEqual(doc.sha256, SHA256.hex(bytes))
+    }
+}
+
+final class KeyTests: XCTestCase {
+    /// The fast key path must agree with CrosswalkModel's `TextKey.fold` for every
+    /// character it handles.
+    func testFastFoldMatchesTextKeyForEveryFastCharacter() {
+        var ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0x09...0x0D]
+        ranges += [0x3000...0x3000, 0x3001...0x3003, 0x3005...0x301C, 0x3041...0x3096, 0x30A1...0x30FC]
+        ranges += [0xFF01...0xFF5E, 0x2460...0x2473, 0x2160...0x216B]
+        ranges += [0x4E00...0x4E00 + 2000, 0x9F00...0x9FFF, 0x3400...0x3500]
+        var checked = 0
+        for range in ranges {
+            for v in range {
+                guard let scalar = Unicode.Scalar(v) else { continue }
+                let text = "a" + String(Character(scalar)) + "Z"
+                if let fast = FastKey.fastFold(text) {
+                    XCTAssertEqual(fast, TextKey.fold(text), "U+\(String(v, radix: 16))")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 2500)
+    }
+
+    func testProgramKeyMatchesModel() throws {
+        let doc = try EvaluationReader().read(try Fixture.sample, source: "digital_R5.txt")
+        for listing in doc.listings {
+            XCTAssertEqual(listing.programKey, ProgramKey.make(name: listing.program, department: listing.department))
+        }
+        for code in ["II-3-(2)-②", "Ⅱ－３－（２）－２", "Ⅲーⅰ－(3)－④", "IV‐1−(2)-⑳", "V-1-(1)-1"] {
+            XCTAssertEqual(FastKey.policyKey(code), PolicyCode.key(code), code)
+        }
+        let names = ["ＫｉｔａＱ　ＤＸ推進事業", "（再掲）KitaQ DX推進事業", "ｶﾀｶﾅ事業", "Ⅱ期計画①", "é事業"]
+        for name in names {
+            XCTAssertEqual(FastKey.programKey(name: name, department: "DX推進課"), ProgramKey.make(name: name, department: "DX推進課"), name)
+        }
+    }
+}
+
+final class CellTests: XCTestCase {
+    func withText<T>(_ s: String, _ body: (ByteText, Range<Int>) -> T) -> T {
+        let bytes = Array(s.utf8)
+        return bytes.withUnsafeBufferPointer { body(ByteText(buf: $0), 0..<bytes.count) }
+    }
+
+    func testAmounts() {
+        XCTAssertEqual(withText("19,027") { $0.amount($1) }, .value(19027))
+        XCTAssertEqual(withText("１２５，０００") { $0.amount($1) }, .value(125000))
+        XCTAssertEqual(withText("△1,200") { $0.amount($1) }, .value(-1200))
+        XCTAssertEqual(withText("▲300") { $0.amount($1) }, .value(-300))
+        XCTAssertEqual(withText("—") { $0.amount($1) }, AmountCell.none)
+        XCTAssertEqual(withText("―") { $0.amount($1) }, AmountCell.none)
+        XCTAssertEqual(withText("-") { $0.amount($1) }, AmountCell.none)
+        XCTAssertEqual(withText("5,0x0") { $0.amount($1) }, .garbled)
+        XCTAssertEqual(withText("1,2345") { $0.amount($1) }, .garbled)
+        XCTAssertEqual(withText("順調") { $0.amount($1) }, .notAmount)
+        XCTAssertEqual(withText("85% (R6年度)") { $0.amount($1) }, .notAmount)
+    }
+
+    func testSDGCells() {
+        XCTAssertEqual(withText("⑪ ⑯") { $0.sdgGoals($1) }, [11, 16])
+        XCTAssertEqual(withText("⑤⑧⑩") { $0.sdgGoals($1) }, [5, 8, 10])
+        XCTAssertEqual(withText("17") { $0.sdgGoals($1) }, [17])
+        XCTAssertEqual(withText("3、１１") { $0.sdgGoals($1) }, [3, 11])
+        XCTAssertNil(withText("KitaQ DX推進事業") { $0.sdgGoals($1) })
+    }
+
+    func testPolicyCodes() {
+        let cases: [(String, String?, String?)] = [
+            ("II-3-(2)-② ワーク・ライフ・バランス", "II-3-(2)-②", "ワーク・ライフ・バランス"),
+            ("Ⅲ－１－（３）－④ 高度情報社会への対応", "Ⅲ－１－（３）－④", "高度情報社会への対応"),
+            ("II-3-(2)-②", "II-3-(2)-②", ""),
+            ("17", nil, nil),
+            ("KitaQ DX推進事業", nil, nil),
+        ]
+        for (cell, code, name) in cases {
+            let split = withText(cell) { text, r in text.policyCode(r).map { (text.string($0.code), text.string($0.name)) } }
+            XCTAssertEqual(split?.0, code, cell)
+            XCTAssertEqual(split?.1, name, cell)
+        }
+    }
+
+    func testIndicatorNumbers() {
+        XCTAssertEqual(IndicatorNumber.parse("年間削減作業時間：46,549時間").0, 46549)
+        XCTAssertEqual(IndicatorNumber.parse("年間削減作業時間：46,549時間").1, "時間")
+        XCTAssertEqual(IndicatorNumber.parse("85%（R7年度）").0, 85)
+        XCTAssertEqual(IndicatorNumber.parse("85%（R7年度）").1, "%")
+        XCTAssertEqual(IndicatorNumber.parse("R7年度までに12.5MW").0, 12.5)
+        XCTAssertEqual(IndicatorNumber.parse("R7年度までに12.5MW").1, "MW")
+        XCTAssertNil(IndicatorNumber.parse("計画の着実な推進").0)
+    }
+}
+
+final class ReconcileTests: XCTestCase {
+    /// Two documents of one parse: the FY2024 document repeats KitaQ DX with the
+    /// FY2023 settled amount written differently, and a placeholder indicator name.
+    func testAcrossDocuments() throws {
+        let reader = EvaluationReader()
+        let r5 = try reader.read(try Fixture.sample, source: "digital_R5.txt")
+        var rows = try Fixture.sampleRows()
+        rows = rows.map { $0.map { $0.replacingOccurrences(of: "令和5年度", with: "令和6年度").replacingOccurrences(of: "R5年度", with: "R6年度").replacingOccurrences(of: "R4年度", with: "R5年度") } }
+        rows[7][13] = "4,000"   // "R5 settled" in the R6 document: FY2023 settled, was 3,947
+        rows[7][7] = "指標名等"  // placeholder; the R5 document names it
+        rows = Array(rows[0..<10])
+        let r6 = try reader.read(Fixture.join(rows), source: "digital_R6.txt")
+        XCTAssertEqual(r6.fiscalYear, 2024)
+        XCTAssertNil(r6.listings[0].indicator?.name)
+
+        var docs = [r5, r6]
+        reader.reconcile(&docs)
+        XCTAssertEqual(docs[1].listings[0].indicator?.name, "「北九州市DX推進計画」に基づく取組の推進")
+        XCTAssertEqual(docs[1].listings[0].indicator?.nameInferred, true)
+        let conflict = try XCTUnwrap(docs[1].warnings.first { $0.code == "amount_conflict" })
+        XCTAssertEqual(conflict.line, 8)
+        XCTAssertTrue(conflict.message.hasPrefix("digital_R6.txt:8: "), conflict.message)
+        XCTAssertTrue(conflict.message.contains("digital_R5.txt:8") && conflict.message.contains("digital_R6.txt:8"), conflict.message)
+        XCTAssertTrue(conflict.message.contains("FY2023 settled"), conflict.message)
+        // Different fiscal years: SDG sets and grades are not compared.
+        XCTAssertFalse(docs[1].warnings.contains { $0.code == "sdg_conflict" })
+        // Idempotent.
+        let once = docs
+        reader.reconcile(&docs)
+        XCTAssertEqual(docs, once)
+        XCTAssertEqual(docs[0].warnings, r5.warnings)
+    }
+
+    func testGradeConflictWithinDocument() throws {
+        let doc = try EvaluationReader().read(try Fixture.sample(setting: [(17, 16, "やや遅れ")]), source: "digital_R5.txt")
+        let warning = try XCTUnwrap(doc.warnings.first { $0.code == "grade_conflict" })
+        XCTAssertEqual(warning.line, 17)
+        XCTAssertTrue(warning.message.contains("II-3-(2)-② No.2 (digital_R5.txt:9) is `順調`"), warning.message)
+        XCTAssertTrue(warning.message.contains("II-3-(2)-④ No.4 (digital_R5.txt:17) is `やや遅れ`"), warning.message)
+    }
+}
+
+final class CompactJSONTests: XCTestCase {
+    /// The fast writer must produce exactly what EvaluationJSON.encoder(pretty: false) does.
+    func testMatchesFoundationEncoder() throws {
+        let reader = EvaluationReader()
+        var docs = [
+            try reader.read(try Fixture.sample, source: "digital_R5.txt"),
+            try reader.read(try Fixture.sample(setting: [(8, 14, "5,0x0"), (10, 17, "要改善"), (9, 2, "")]), source: "dir/with \"quotes\"\\and\ttab.txt"),
+        ]
+        docs[1].listings[0].indicator?.values.append(IndicatorValue(fiscalYear: 2023, kind: .achievement, text: "12.5%/年", number: 12.5, unit: "%"))
+        docs[1].listings[1].indicator = IndicatorRecord(name: nil, nameInferred: false, baseline: nil, midtermTarget: nil, values: [])
+        docs[1].listings[2].indicator = nil
+        docs[1].warnings.append(ReaderWarning(line: nil, code: "x", message: "control \u{01} char"))
+        docs[1].policies[0].evaluation = nil
+        reader.reconcile(&docs)
+        let batch = EvaluationBatch(documents: docs)
+        let foundation = try EvaluationJSON.encoder(pretty: false).encode(batch)
+        let fast = CompactJSON.encode(batch)
+        XCTAssertEqual(String(decoding: fast, as: UTF8.self), String(decoding: foundation, as: UTF8.self))
+        XCTAssertEqual(fast, [UInt8](foundation))
+        XCTAssertEqual(CompactJSON.encode(EvaluationBatch(documents: [])), [UInt8](try EvaluationJSON.encoder(pretty: false).encode(EvaluationBatch(documents: []))))
+    }
+}
