@@ -60,6 +60,17 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The daemon: the protocol's data commands over analytics and sync, the sync
+        // schedule, INFO sections; what `crosswalk serve` runs.
+        .target(
+            name: "CrosswalkDaemon",
+            dependencies: [
+                "CrosswalkServer", "CrosswalkAnalytics", "CrosswalkSync", "CrosswalkStore", "Postgres", "CrosswalkModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -68,7 +79,7 @@ let package = Package(
             name: "crosswalk",
             dependencies: [
                 "Postgres", "CrosswalkModel", "EvaluationTables", "CrosswalkStore",
-                "CrosswalkSync", "CrosswalkAnalytics", "CrosswalkServer",
+                "CrosswalkSync", "CrosswalkAnalytics", "CrosswalkServer", "CrosswalkDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,10 +94,17 @@ let package = Package(
         .testTarget(
             name: "CrosswalkServerTests",
             dependencies: [
-                "CrosswalkServer",
+                "CrosswalkServer", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "CrosswalkDaemonTests",
+            dependencies: ["CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "Postgres", "TestSupport"]
         ),
         .testTarget(
             name: "CrosswalkStoreTests",
@@ -96,7 +114,16 @@ let package = Package(
             ]
         ),
         // Shared test harness: one private PostgreSQL cluster per test process.
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Postgres",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

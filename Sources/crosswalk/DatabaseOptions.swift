@@ -27,6 +27,14 @@ struct DatabaseOptions: ParsableArguments {
         return (endpoint.conninfo(database: EmbeddedDatabase.name), true)
     }
 
+    /// Where the database is, for logs: never the password.
+    func describe() throws -> String {
+        if let given = database ?? ProcessInfo.processInfo.environment["CROSSWALK_DATABASE"], !given.isEmpty {
+            return try ConnectionString.describe(given)
+        }
+        return "embedded cluster in \(dataDir)/postgres"
+    }
+
     /// A pool on the resolved database, with migrations applied.
     func openMigrated() async throws -> PostgresPool {
         let (conninfo, _) = try await resolve()

@@ -1,0 +1,72 @@
+import CrosswalkAnalytics
+import CrosswalkServer
+import CrosswalkStore
+import CrosswalkSync
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// `crosswalk serve`, assembled: the line server with the data commands, the sync
+/// scheduler, and INFO sections about the store. The caller owns the pool (already
+/// migrated) and runs `services` in a ServiceGroup, or `start()` for tests.
+public final class Daemon: Sendable {
+    public struct Configuration: Sendable {
+        public var server = ServerConfiguration()
+        public var sync: SyncEngine.Options
+        /// nil or zero: sync at start and on demand only.
+        public var syncInterval: Duration? = .seconds(15 * 60)
+
+        public init(sources: [String]) {
+            self.sync = SyncEngine.Options(sources: sources)
+        }
+    }
+
+    public let server: LineServer
+    public let scheduler: SyncScheduler
+    public var services: [any Service] { [scheduler, server] }
+
+    public init(configuration: Configuration, pool: PostgresPool, logger: Logger) {
+        let analytics = Analytics(pool: pool)
+        var options = configuration.sync
+        options.trigger = "serve"
+        let scheduler = SyncScheduler(
+            engine: SyncEngine(pool: pool, logger: logger), options: options,
+            interval: configuration.syncInterval, logger: logger)
+        var commands = CommandRegistry()
+        DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler)
+        self.scheduler = scheduler
+        self.server = LineServer(
+            configuration: configuration.server, commands: commands,
+            info: { await Self.infoSections(analytics: analytics, scheduler: scheduler) }, logger: logger)
+    }
+
+    /// For tests: serve without the schedule; returns the bound port.
+    public func start() async throws -> Int { try await server.start() }
+
+    public func shutdown() async { await server.shutdown() }
+
+    /// The store's counts, the last sync, and whether the database answers.
+    static func infoSections(analytics: Analytics, scheduler: SyncScheduler) async -> [InfoSection] {
+        var store: [(String, ReplyValue)] = []
+        do {
+            let counts = try ReplyValue(json: Array(try await analytics.counts().text.utf8))
+            store.append(("database_reachable", .bool(true)))
+            for key in ["documents", "programs", "listings", "policies", "latest_fiscal_year"] {
+                store.append((key, counts[key] ?? .null))
+            }
+        } catch {
+            store.append(("database_reachable", .bool(false)))
+            store.append(("database_error", .string("\(error)")))
+        }
+        var sync: [(String, ReplyValue)] = [("sync_sources", .int(Int64(await scheduler.hasSources ? 1 : 0)))]
+        if let last = await scheduler.lastSummary {
+            sync.append(("last_sync_status", .string(last.status.rawValue)))
+            sync.append(("last_sync_run", last.runId.map { .int($0) } ?? .null))
+            sync.append(("last_sync_summary", .string(last.line)))
+        }
+        if let error = await scheduler.lastError {
+            sync.append(("last_sync_error", .string(error)))
+        }
+        return [InfoSection(name: "store", fields: store), InfoSection(name: "sync", fields: sync)]
+    }
+}

@@ -1,0 +1,149 @@
+import CrosswalkAnalytics
+import CrosswalkModel
+import CrosswalkServer
+import CrosswalkSync
+import Foundation
+import Postgres
+
+/// The protocol's data commands: each parses its arguments, asks Analytics or the
+/// sync scheduler, and hands the JSON answer back as a reply.
+public enum DataCommands {
+    public static func register(into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler) {
+        var registry = DatabaseErrorsAsReplies(registry: commands)
+        defer { commands = registry.registry }
+        registry.register(
+            "SDGS", usage: "SDGS [FY n] [AMOUNT budget|settled|personnel]",
+            summary: "The 17 goals with program counts and amounts (gross; a program counts once).", arity: 0...4
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT"])
+            return try reply(await analytics.sdgReport(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: .gross))
+        }
+        registry.register(
+            "SDG", usage: "SDG <1-17> [FY n]",
+            summary: "The programs contributing to one goal, with policies, department, amounts and grade.", arity: 1...3
+        ) { request in
+            let arguments = try Arguments(request, positional: 1, options: ["FY"])
+            guard let goal = Int(arguments.positional[0]), SDGGoal.range.contains(goal) else { throw CommandError.wrongArguments }
+            return try reply(await analytics.goalPrograms(goal: goal, fiscalYear: try arguments.fiscalYear()))
+        }
+        registry.register(
+            "POLICIES", usage: "POLICIES [FY n]", summary: "Policies listed in a year, with program counts and the bureau's grade.", arity: 0...2
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY"])
+            return try reply(await analytics.policies(fiscalYear: try arguments.fiscalYear()))
+        }
+        registry.register(
+            "POLICY", usage: "POLICY <code>", summary: "One policy's programs and evaluation; the code matches in either width.", arity: 1...1
+        ) { request in
+            guard let answer = try await analytics.policy(code: request.arguments[0]) else {
+                throw CommandError.notFound("no policy '\(request.arguments[0])'")
+            }
+            return try reply(answer)
+        }
+        registry.register(
+            "PROGRAM", usage: "PROGRAM <name|id>",
+            summary: "Everything about one program: listings, policies, goals, conflicts, amounts, indicators, sources.", arity: 1...1
+        ) { request in
+            guard let answer = try await analytics.program(request.arguments[0]) else {
+                throw CommandError.notFound("no program '\(request.arguments[0])'")
+            }
+            return try reply(answer)
+        }
+        registry.register(
+            "SEARCH", usage: "SEARCH <text>", summary: "Programs whose name or summary contains the text.", arity: 1...1,
+            validate: { !$0[0].isEmpty }
+        ) { request in
+            try reply(await analytics.search(request.arguments[0]))
+        }
+        registry.register(
+            "DUPLICATES", usage: "DUPLICATES [FY n] [AMOUNT budget|settled|personnel]",
+            summary: "Programs listed under two or more policies, and what per-policy totals count twice.", arity: 0...4
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT"])
+            return try reply(await analytics.duplicates(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount()))
+        }
+        registry.register(
+            "CONFLICTS", usage: "CONFLICTS [FY n]", summary: "Programs whose listings disagree on SDG goals, amounts or grades.", arity: 0...2
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY"])
+            return try reply(await analytics.conflicts(fiscalYear: try arguments.fiscalYear()))
+        }
+        registry.register(
+            "REPORT", usage: "REPORT SDG [FY n] [MODE gross|split] [AMOUNT budget|settled|personnel] [ORG name]",
+            summary: "SDG contribution per goal, saying how it counted.", arity: 1...9
+        ) { request in
+            let arguments = try Arguments(request, positional: 1, options: ["FY", "MODE", "AMOUNT", "ORG"])
+            guard arguments.positional[0].uppercased() == "SDG" else { throw CommandError.wrongArguments }
+            let modeText = arguments.options["MODE"] ?? "gross"
+            guard let mode = Analytics.Mode(rawValue: modeText.lowercased()) else {
+                throw CommandError.invalid("MODE must be gross or split, not '\(modeText)'")
+            }
+            return try reply(await analytics.sdgReport(
+                fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: mode,
+                organization: arguments.options["ORG"]))
+        }
+        registry.register(
+            "SYNC", usage: "SYNC", summary: "Sync the source folders now and return the run's summary.", access: .admin
+        ) { _ in
+            guard await scheduler.hasSources else { throw CommandError.invalid("the daemon has no --source folders to sync") }
+            do {
+                return try ReplyValue(encoding: try await scheduler.syncNow(trigger: "command"))
+            } catch let error as SyncError {
+                throw CommandError.invalid(error.description)
+            }
+        }
+        registry.register(
+            "SYNCSTATUS", usage: "SYNCSTATUS", summary: "The last sync runs and their rejected documents."
+        ) { _ in
+            try reply(await analytics.syncStatus())
+        }
+        registry.register(
+            "CHANGES", usage: "CHANGES [SINCE <timestamp>]",
+            summary: "The change history (ISO 8601 timestamp, e.g. 2026-11-29T00:00:00Z).", arity: 0...2
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["SINCE"])
+            var since: Date?
+            if let text = arguments.options["SINCE"] {
+                guard let date = parseTimestamp(text) else {
+                    throw CommandError.invalid("SINCE must be an ISO 8601 timestamp such as 2026-11-29T00:00:00Z, not '\(text)'")
+                }
+                since = date
+            }
+            return try reply(await analytics.changes(since: since))
+        }
+    }
+
+    /// Registers commands whose database failures become clear error replies
+    /// (`ERR database unavailable: …`) instead of an internal error.
+    struct DatabaseErrorsAsReplies {
+        var registry: CommandRegistry
+
+        mutating func register(
+            _ name: String, usage: String, summary: String, access: Command.Access = .authenticated,
+            arity: ClosedRange<Int> = 0...0, validate: (@Sendable ([String]) -> Bool)? = nil,
+            handler: @escaping @Sendable (Request) async throws -> ReplyValue
+        ) {
+            registry.register(name, usage: usage, summary: summary, access: access, arity: arity, validate: validate) { request in
+                do {
+                    return try await handler(request)
+                } catch let error as PostgresError where error.kind == .connection || error.kind == .poolExhausted || error.kind == .shutdown {
+                    throw CommandError(code: "ERR", "database unavailable: \(error.message)")
+                } catch let error as PostgresError where error.kind == .statement {
+                    throw CommandError(code: "ERR", error.message)
+                }
+            }
+        }
+    }
+
+    /// Passes PostgreSQL's JSON answer through as a reply.
+    static func reply(_ answer: PostgresJSON) throws -> ReplyValue {
+        try ReplyValue(json: Array(answer.text.utf8))
+    }
+
+    static func parseTimestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withFullDate]
+        return formatter.date(from: text)
+    }
+}

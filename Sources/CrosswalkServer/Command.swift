@@ -1,0 +1,220 @@
+import Logging
+
+/// How a request arrived on the wire.
+public enum Framing: String, Sendable, Hashable {
+    /// `VERB arg "quoted arg"\r\n`
+    case inline
+    /// `*N\r\n$len\r\n…` (RESP array of bulk strings)
+    case resp
+}
+
+/// The form replies take: JSON lines or RESP2.
+public enum ReplyFormat: String, Sendable, Hashable {
+    case json
+    case resp
+}
+
+/// Facts about the connection a request came from; a snapshot taken when the request was
+/// read, in request order.
+public struct ConnectionInfo: Sendable {
+    public let id: UInt64
+    public let remoteAddress: String?
+    /// Set by `CLIENT SETNAME`.
+    public let name: String?
+    public let isAuthenticated: Bool
+    public let isAdmin: Bool
+
+    public init(id: UInt64, remoteAddress: String?, name: String?, isAuthenticated: Bool, isAdmin: Bool) {
+        self.id = id
+        self.remoteAddress = remoteAddress
+        self.name = name
+        self.isAuthenticated = isAuthenticated
+        self.isAdmin = isAdmin
+    }
+}
+
+/// One parsed request as a command handler sees it.
+public struct Request: Sendable {
+    /// The command name, upper-cased (`SDG`).
+    public let command: String
+    /// The arguments after the verb, exactly as sent (quotes and escapes resolved).
+    public let arguments: [String]
+    /// How the request was framed.
+    public let framing: Framing
+    /// How the reply will be written (framing, or the connection's `OUTPUT` setting).
+    public let replyFormat: ReplyFormat
+    public let connection: ConnectionInfo
+    /// A logger carrying the connection id and command as metadata.
+    public var logger: Logger
+
+    public init(
+        command: String,
+        arguments: [String],
+        framing: Framing = .inline,
+        replyFormat: ReplyFormat = .json,
+        connection: ConnectionInfo = ConnectionInfo(
+            id: 0, remoteAddress: nil, name: nil, isAuthenticated: true, isAdmin: false),
+        logger: Logger = Logger(label: "crosswalk.server")
+    ) {
+        self.command = command
+        self.arguments = arguments
+        self.framing = framing
+        self.replyFormat = replyFormat
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// The value following a keyword argument, matched case-insensitively:
+    /// for `SDG 3 FY 2024`, `option("FY")` is `"2024"`. `nil` if absent or last.
+    public func option(_ keyword: String) -> String? {
+        let key = keyword.uppercased()
+        guard let i = arguments.firstIndex(where: { $0.uppercased() == key }), i + 1 < arguments.count else {
+            return nil
+        }
+        return arguments[i + 1]
+    }
+}
+
+/// An error a handler throws to produce a specific error reply.
+///
+/// Any other error thrown by a handler is logged at warning level and answered with
+/// `ERR internal error` (its text is not sent to the client).
+public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The leading code word of the reply (`ERR`, `NOTFOUND`, …).
+    public var code: String
+    public var message: String
+    /// When set, the reply is the standard wrong-arguments text built from the command's usage.
+    public var isWrongArguments: Bool
+
+    public init(code: String = "ERR", _ message: String) {
+        self.code = code
+        self.message = message
+        self.isWrongArguments = false
+    }
+
+    /// `ERR wrong arguments for 'SDG': expected SDG <1-17> [FY n]`.
+    public static let wrongArguments: CommandError = {
+        var e = CommandError("wrong arguments")
+        e.isWrongArguments = true
+        return e
+    }()
+
+    /// `NOTFOUND <message>`.
+    public static func notFound(_ message: String) -> CommandError { CommandError(code: "NOTFOUND", message) }
+
+    /// `ERR <message>`.
+    public static func invalid(_ message: String) -> CommandError { CommandError(code: "ERR", message) }
+
+    public var description: String { "\(code) \(message)" }
+}
+
+/// One entry of the command table.
+public struct Command: Sendable {
+    /// Who may run a command.
+    public enum Access: Int, Sendable, Comparable {
+        /// Always allowed, even before `AUTH` (only PING, AUTH, QUIT, HELP, HELLO by default).
+        case `public`
+        /// Needs `AUTH <password>` when a password is configured.
+        case authenticated
+        /// Needs `AUTH <admin-token>` when an admin token is configured; otherwise the same
+        /// as `.authenticated`.
+        case admin
+
+        public static func < (lhs: Access, rhs: Access) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    public typealias Handler = @Sendable (Request) async throws -> ReplyValue
+
+    /// Upper-case name; matching is case-insensitive.
+    public let name: String
+    /// The expected form, shown by HELP and in wrong-argument errors: `SDG <1-17> [FY n]`.
+    public let usage: String
+    /// One sentence for HELP.
+    public let summary: String
+    public let access: Access
+    /// The number of arguments after the verb that the command accepts.
+    public let arity: ClosedRange<Int>
+    /// Extra validation of the arguments; returning `false` gives the wrong-arguments error.
+    public let validate: (@Sendable ([String]) -> Bool)?
+    public let handler: Handler
+
+    public init(
+        name: String,
+        usage: String,
+        summary: String,
+        access: Access = .authenticated,
+        arity: ClosedRange<Int> = 0...0,
+        validate: (@Sendable ([String]) -> Bool)? = nil,
+        handler: @escaping Handler
+    ) {
+        self.name = name.uppercased()
+        self.usage = usage
+        self.summary = summary
+        self.access = access
+        self.arity = arity
+        self.validate = validate
+        self.handler = handler
+    }
+
+    /// `ERR wrong arguments for 'NAME': expected USAGE`.
+    public var wrongArgumentsMessage: String {
+        "ERR wrong arguments for '\(name)': expected \(usage)"
+    }
+
+    func accepts(_ arguments: [String]) -> Bool {
+        arity.contains(arguments.count) && (validate?(arguments) ?? true)
+    }
+}
+
+/// The command table: the server's built-in commands plus those the application registers.
+public struct CommandRegistry: Sendable {
+    private(set) var commands: [String: Command] = [:]
+    private(set) var order: [String] = []
+
+    /// A table holding only the built-in commands.
+    public init() {
+        for command in BuiltinCommands.all { insert(command) }
+    }
+
+    /// A table with the built-ins plus `commands`.
+    public init(_ commands: [Command]) {
+        self.init()
+        for command in commands { register(command) }
+    }
+
+    /// Adds an application command. Names are unique; built-in names cannot be replaced.
+    public mutating func register(_ command: Command) {
+        precondition(commands[command.name] == nil, "command \(command.name) is already registered")
+        precondition(!command.name.isEmpty && !command.name.contains(" "), "invalid command name '\(command.name)'")
+        insert(command)
+    }
+
+    /// Convenience for `register(Command(…))`.
+    public mutating func register(
+        _ name: String,
+        usage: String,
+        summary: String,
+        access: Command.Access = .authenticated,
+        arity: ClosedRange<Int> = 0...0,
+        validate: (@Sendable ([String]) -> Bool)? = nil,
+        handler: @escaping Command.Handler
+    ) {
+        register(
+            Command(
+                name: name, usage: usage, summary: summary, access: access, arity: arity,
+                validate: validate, handler: handler))
+    }
+
+    private mutating func insert(_ command: Command) {
+        commands[command.name] = command
+        order.append(command.name)
+    }
+
+    /// The command called `name` (case-insensitive).
+    public func command(named name: String) -> Command? {
+        commands[name.uppercased()]
+    }
+
+    /// All commands in registration order (built-ins first).
+    public var all: [Command] { order.compactMap { commands[$0] } }
+}

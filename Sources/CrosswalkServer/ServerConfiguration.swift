@@ -1,0 +1,80 @@
+/// Settings for a `LineServer`.
+public struct ServerConfiguration: Sendable {
+    /// The address to bind. Loopback unless told otherwise.
+    public var host: String
+    /// The port to bind; 0 picks a free port (see `LineServer.start()`).
+    public var port: Int
+    /// When set, connections must `AUTH <password>` before anything but PING, AUTH, QUIT,
+    /// HELP and HELLO is served.
+    public var password: String?
+    /// When set, commands with `.admin` access need `AUTH <adminToken>` on the connection.
+    /// The admin token also satisfies `password`. When unset, `.admin` commands are treated
+    /// like `.authenticated` ones.
+    public var adminToken: String?
+    /// The longest inline request line, and the most bytes in one RESP request's arguments.
+    public var maxRequestBytes: Int
+    /// The most arguments (verb included) in one request.
+    public var maxArguments: Int
+    /// Connections beyond this get `-ERR max number of clients reached` and are closed.
+    public var maxConnections: Int
+    /// A connection with no traffic and nothing in flight for this long is closed; `nil` never.
+    public var idleTimeout: Duration?
+    /// Stop reading from a connection while this many replies are pending.
+    public var maxPendingReplies: Int
+    /// After this many failed `AUTH` attempts a connection is closed.
+    public var maxAuthFailures: Int
+    /// How long a graceful shutdown waits for in-flight replies before closing connections.
+    public var shutdownGracePeriod: Duration
+    /// Shown by INFO and HELLO.
+    public var serverName: String
+    public var serverVersion: String
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 7017,
+        password: String? = nil,
+        adminToken: String? = nil,
+        maxRequestBytes: Int = 64 * 1024,
+        maxArguments: Int = 1024,
+        maxConnections: Int = 1024,
+        idleTimeout: Duration? = .seconds(300),
+        maxPendingReplies: Int = 1024,
+        maxAuthFailures: Int = 10,
+        shutdownGracePeriod: Duration = .seconds(10),
+        serverName: String = "crosswalk",
+        serverVersion: String = "0.1.0"
+    ) {
+        self.host = host
+        self.port = port
+        self.password = password
+        self.adminToken = adminToken
+        self.maxRequestBytes = maxRequestBytes
+        self.maxArguments = maxArguments
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.maxPendingReplies = maxPendingReplies
+        self.maxAuthFailures = maxAuthFailures
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.serverName = serverName
+        self.serverVersion = serverVersion
+    }
+
+    /// Whether connections start unauthenticated.
+    var requiresAuth: Bool { password != nil }
+}
+
+/// Compares two secrets in time that depends only on their lengths: every byte of the longer
+/// one is visited, and a length mismatch does not return early.
+@inline(never)
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    let n = max(x.count, y.count)
+    var diff = UInt8(truncatingIfNeeded: x.count ^ y.count) | UInt8(x.count == y.count ? 0 : 1)
+    for i in 0..<n {
+        let p = x.isEmpty ? 0 : x[i % x.count]
+        let q = y.isEmpty ? 0 : y[i % y.count]
+        diff |= p ^ q
+    }
+    return diff == 0
+}

@@ -1,0 +1,204 @@
+import CrosswalkDaemon
+import CrosswalkServer
+import CrosswalkStore
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+import TestSupport
+import XCTest
+
+/// The daemon in-process against a real database, spoken to over real sockets.
+final class DaemonTests: XCTestCase {
+    static let sample = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Samples")
+
+    /// A migrated database with the sample synced, a daemon on an ephemeral port.
+    private func withDaemon(
+        _ label: String = #function, password: String? = nil, adminToken: String? = nil,
+        _ body: (Daemon, Int, PostgresPool) async throws -> Void
+    ) async throws {
+        try await TestDatabase.withPool(label) { pool, _ in
+            try await Migrator().migrate(pool)
+            var configuration = Daemon.Configuration(sources: [Self.sample.path])
+            configuration.server.port = 0
+            configuration.server.password = password
+            configuration.server.adminToken = adminToken
+            let daemon = Daemon(configuration: configuration, pool: pool, logger: Logger(label: "test"))
+            _ = try await daemon.scheduler.syncNow(trigger: "test")
+            let port = try await daemon.start()
+            do {
+                try await body(daemon, port, pool)
+                await daemon.shutdown()
+            } catch {
+                await daemon.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private func ask(_ port: Int, _ line: String) async throws -> [String: Any] {
+        let client = try await TestClient.connect(port: port)
+        defer { Task { await client.close() } }
+        try await client.send(line + "\r\n")
+        let reply = try await client.readLine()
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any], reply)
+    }
+
+    func testSDGReportCountsEachProgramOnceAndSaysHow() async throws {
+        try await withDaemon { _, port, _ in
+            let report = try await ask(port, "REPORT SDG FY 2023 MODE gross AMOUNT settled")
+            XCTAssertEqual(report["ok"] as? Bool, true)
+            XCTAssertEqual(report["mode"] as? String, "gross")
+            XCTAssertEqual(report["total_thousand_yen"] as? Int, 290_665)
+            XCTAssertTrue((report["counting"] as? String)?.contains("counts once") == true)
+            let goals = try XCTUnwrap(report["goals"] as? [[String: Any]])
+            XCTAssertEqual(goals.count, 17)
+            let eleven = try XCTUnwrap(goals.first { $0["goal"] as? Int == 11 })
+            XCTAssertEqual(eleven["programs"] as? Int, 2)
+            XCTAssertEqual((eleven["thousand_yen"] as? NSNumber)?.doubleValue, 24_467)
+        }
+    }
+
+    func testEveryDataCommandAnswersAndRejectsBadArguments() async throws {
+        try await withDaemon { _, port, _ in
+            let sdg = try await ask(port, "SDG 17")
+            XCTAssertEqual(sdg["goal"] as? Int, 17)
+            XCTAssertEqual((sdg["programs"] as? [Any])?.count, 2)
+            let sdgs = try await ask(port, "SDGS FY 2023")
+            XCTAssertEqual((sdgs["goals"] as? [Any])?.count, 17)
+            let policies = try await ask(port, "POLICIES")
+            XCTAssertEqual((policies["policies"] as? [Any])?.count, 3)
+            // Codes match in either width.
+            let policy = try await ask(port, "POLICY II-3-(2)-2")
+            XCTAssertEqual(policy["code"] as? String, "II-3-(2)-②")
+            XCTAssertEqual((policy["programs"] as? [Any])?.count, 3)
+            let program = try await ask(port, #"PROGRAM "KitaQ DX推進事業""#)
+            XCTAssertEqual(program["goals"] as? [Int], [11, 12, 16])
+            XCTAssertEqual((program["listings"] as? [Any])?.count, 2)
+            XCTAssertEqual((program["conflicts"] as? [Any])?.isEmpty, false)
+            let search = try await ask(port, "SEARCH テレワーク")
+            XCTAssertEqual(((search["programs"] as? [[String: Any]])?.first)?["name"] as? String, "市職員のテレワーク推進")
+            let duplicates = try await ask(port, "DUPLICATES FY 2023")
+            XCTAssertEqual(duplicates["naive_per_policy_total"] as? Int, 385_588)
+            XCTAssertEqual(duplicates["deduplicated_total"] as? Int, 290_665)
+            XCTAssertEqual(duplicates["double_counted"] as? Int, 94_923)
+            let conflicts = try await ask(port, "CONFLICTS")
+            XCTAssertEqual(((conflicts["programs"] as? [[String: Any]])?.first)?["name"] as? String, "KitaQ DX推進事業")
+            let status = try await ask(port, "SYNCSTATUS")
+            XCTAssertEqual(((status["runs"] as? [[String: Any]])?.first)?["status"] as? String, "ok")
+            let changes = try await ask(port, "CHANGES SINCE 2000-01-01T00:00:00Z")
+            XCTAssertEqual((changes["changes"] as? [Any])?.isEmpty, false)
+
+            for (bad, expected) in [
+                ("SDG 18", "expected SDG <1-17> [FY n]"), ("SDG", "expected SDG <1-17>"), ("SDG 11 FY soon", "FY must be"),
+                ("POLICIES YEAR 2023", "expected POLICIES [FY n]"), ("REPORT SDG MODE double", "MODE must be gross or split"),
+                ("DUPLICATES AMOUNT cash", "AMOUNT must be"), ("CHANGES SINCE yesterday", "SINCE must be"),
+                ("POLICY IX-9", "no policy"), ("PROGRAM 存在しない事業", "no program"),
+            ] {
+                let reply = try await ask(port, bad)
+                XCTAssertEqual(reply["ok"] as? Bool, false, bad)
+                XCTAssertTrue((reply["error"] as? String)?.contains(expected) == true, "\(bad): \(reply)")
+            }
+        }
+    }
+
+    func testInjectionStringsAreOnlyValues() async throws {
+        try await withDaemon { _, port, pool in
+            for hostile in [#"'; DROP TABLE programs; --"#, #"%' OR '1'='1"#, "\\", "_%", "1 OR 1=1"] {
+                let search = try await ask(port, "SEARCH \"\(hostile.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"")
+                XCTAssertEqual((search["programs"] as? [Any])?.count, 0, hostile)
+                let program = try await ask(port, "PROGRAM \"\(hostile.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"")
+                XCTAssertEqual(program["ok"] as? Bool, false, hostile)
+            }
+            let programs = try await pool.query("SELECT count(*) AS n FROM programs").first!.decode("n", as: Int.self)
+            XCTAssertEqual(programs, 6)
+        }
+    }
+
+    func testRESPClientsGetRESP() async throws {
+        try await withDaemon { _, port, _ in
+            let client = try await TestClient.connect(port: port)
+            defer { Task { await client.close() } }
+            try await client.send(resp("SDG", "17"))
+            let header = try await client.readLine()
+            XCTAssertTrue(header.hasPrefix("*"), header)
+            try await client.send(resp("SDG", "99"))
+            var line = try await client.readLine()
+            while !line.hasPrefix("-") { line = try await client.readLine() }
+            XCTAssertTrue(line.hasPrefix("-ERR wrong arguments for 'SDG'"), line)
+        }
+    }
+
+    func testThousandPipelinedRequestsAnswerInOrder() async throws {
+        try await withDaemon { _, port, _ in
+            let client = try await TestClient.connect(port: port)
+            defer { Task { await client.close() } }
+            var batch = ""
+            for index in 0..<1000 {
+                batch += index % 2 == 0 ? "PING p\(index)\r\n" : "SDG \(index % 17 + 1)\r\n"
+            }
+            try await client.send(batch)
+            for index in 0..<1000 {
+                let reply = try await client.readLine()
+                if index % 2 == 0 {
+                    XCTAssertTrue(reply.contains("p\(index)"), reply)
+                } else {
+                    XCTAssertTrue(reply.contains("\"goal\":\(index % 17 + 1),"), reply)
+                }
+            }
+        }
+    }
+
+    func testAuthAndAdminTokenGateCommands() async throws {
+        try await withDaemon(password: "city-pass", adminToken: "admin-secret") { _, port, _ in
+            let client = try await TestClient.connect(port: port)
+            defer { Task { await client.close() } }
+            try await client.send("SDG 11\r\n")
+            let before = try await client.readLine()
+            XCTAssertTrue(before.contains("NOAUTH"), before)
+            try await client.send("AUTH city-pass\r\nSDG 11\r\nSYNC\r\n")
+            let authenticated = try await client.readLine()
+            XCTAssertTrue(authenticated.contains("\"ok\":true"), authenticated)
+            let goal = try await client.readLine()
+            XCTAssertTrue(goal.contains("\"goal\":11"), goal)
+            let refused = try await client.readLine()
+            XCTAssertTrue(refused.contains("\"ok\":false"), refused)
+            try await client.send("AUTH admin-secret\r\nSYNC\r\n")
+            let admin = try await client.readLine()
+            XCTAssertTrue(admin.contains("\"ok\":true"), admin)
+            let synced = try await client.readLine()
+            XCTAssertTrue(synced.contains("\"documents_unchanged\":1"), synced)
+        }
+    }
+
+    func testInfoReportsTheStore() async throws {
+        try await withDaemon { _, port, _ in
+            let info = try await ask(port, "INFO")
+            let text = "\(info)"
+            XCTAssertTrue(text.contains("listings"), text)
+            XCTAssertTrue(text.contains("database_reachable"), text)
+        }
+    }
+
+    func testGracefulShutdownDuringSyncLetsItFinish() async throws {
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            var configuration = Daemon.Configuration(sources: [Self.sample.path])
+            configuration.server.port = 0
+            configuration.syncInterval = nil
+            let daemon = Daemon(configuration: configuration, pool: pool, logger: Logger(label: "test"))
+            let group = ServiceGroup(services: daemon.services, gracefulShutdownSignals: [], logger: Logger(label: "test"))
+            let running = Task { try await group.run() }
+            // Shut down while the start-up sync is (or has just been) running.
+            try await Task.sleep(for: .milliseconds(50))
+            await group.triggerGracefulShutdown()
+            try await running.value
+            let runs = try await pool.query("SELECT status FROM sync_runs").map { try $0.decode("status", as: String.self) }
+            XCTAssertEqual(runs, ["ok"], "the start-up sync must finish, not be cut off")
+            let listings = try await pool.query("SELECT count(*) AS n FROM current_listings").first!.decode("n", as: Int.self)
+            XCTAssertEqual(listings, 8)
+        }
+    }
+}
