@@ -17,14 +17,20 @@ public struct LocalCluster: Sendable {
     public var dataDirectory: URL { directory.appendingPathComponent("pgdata") }
     public var logFile: URL { directory.appendingPathComponent("postgres.log") }
 
-    public init(directory: URL) {
+    /// False only for throwaway clusters (tests): fsync off, faster, unsafe on a crash.
+    public let durable: Bool
+
+    public init(directory: URL, durable: Bool = true) {
         self.directory = directory.standardizedFileURL
+        self.durable = durable
     }
 
     /// A running cluster's address.
     public struct Endpoint: Sendable, Equatable {
         public let socketDirectory: String
         public let port: Int
+        /// True when this call started the server (false: it was already running).
+        public var startedNow = false
         public var conninfo: String { conninfo(database: "postgres") }
         public func conninfo(database: String) -> String {
             "host=\(socketDirectory) port=\(port) user=postgres dbname=\(database)"
@@ -47,10 +53,10 @@ public struct LocalCluster: Sendable {
         let port = try Self.freeLoopbackPort()
         try run(binaries.pgCtl, [
             "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60",
-            "-o", "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700 -c fsync=off -c max_connections=200",
+            "-o", "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700 -c max_connections=200" + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"),
             "start",
         ], as: runAs, what: "pg_ctl start")
-        return Endpoint(socketDirectory: directory.path, port: port)
+        return Endpoint(socketDirectory: directory.path, port: port, startedNow: true)
     }
 
     /// Stops the cluster (fast shutdown). Does nothing when it is not running.

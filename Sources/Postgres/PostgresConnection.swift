@@ -51,10 +51,13 @@ public final class PostgresConnection: Sendable {
                 throw PostgresError(kind: .connection, message: "cannot connect to PostgreSQL at \(endpoint): out of memory")
             }
             guard PQstatus(raw) == CONNECTION_OK else {
-                let reason = Self.trimmed(PQerrorMessage(raw))
+                let reason = Self.trimmed(PQerrorMessage(raw)).split(whereSeparator: \.isNewline)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
                 PQfinish(raw)
                 throw PostgresError(kind: .connection, message: "cannot connect to PostgreSQL at \(endpoint): \(reason)")
             }
+            // Server notices (DROP … IF EXISTS skipping) are not for the terminal.
+            PQsetNoticeProcessor(raw, { _, _ in }, nil)
             // Timestamps travel as ISO text in UTC; see PostgresTimestamp.
             let setup = PQexec(raw, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8'")
             let ok = PQresultStatus(setup) == PGRES_COMMAND_OK

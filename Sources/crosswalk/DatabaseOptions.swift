@@ -15,16 +15,34 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Maximum database connections.")
     var databaseConnections: Int = 8
 
+    /// A database to use: its connection string, and the embedded cluster when this
+    /// command started it (stop it when done, so a one-shot command leaves nothing running).
+    struct Resolved {
+        let conninfo: String
+        let startedCluster: LocalCluster?
+
+        func stopStartedCluster() {
+            try? startedCluster?.stop()
+        }
+    }
+
     /// The connection string to use, starting the embedded cluster when needed.
-    func resolve() async throws -> (conninfo: String, embedded: Bool) {
+    func resolve() async throws -> Resolved {
         if let given = database ?? ProcessInfo.processInfo.environment["CROSSWALK_DATABASE"], !given.isEmpty {
             _ = try ConnectionString.describe(given)
-            return (given, false)
+            return Resolved(conninfo: given, startedCluster: nil)
         }
         let cluster = LocalCluster(directory: URL(fileURLWithPath: dataDir).appendingPathComponent("postgres"))
         let endpoint = try cluster.start()
-        try await EmbeddedDatabase.ensure(named: EmbeddedDatabase.name, on: endpoint)
-        return (endpoint.conninfo(database: EmbeddedDatabase.name), true)
+        let resolved = Resolved(
+            conninfo: endpoint.conninfo(database: EmbeddedDatabase.name), startedCluster: endpoint.startedNow ? cluster : nil)
+        do {
+            try await EmbeddedDatabase.ensure(named: EmbeddedDatabase.name, on: endpoint)
+        } catch {
+            resolved.stopStartedCluster()
+            throw error
+        }
+        return resolved
     }
 
     /// Where the database is, for logs: never the password.
@@ -35,17 +53,22 @@ struct DatabaseOptions: ParsableArguments {
         return "embedded cluster in \(dataDir)/postgres"
     }
 
-    /// A pool on the resolved database, with migrations applied.
-    func openMigrated() async throws -> PostgresPool {
-        let (conninfo, _) = try await resolve()
-        let pool = PostgresPool(conninfo: conninfo, maxConnections: databaseConnections)
+    /// Runs `body` with a migrated pool on the resolved database; closes the pool and
+    /// stops an embedded cluster this command started, whatever happens.
+    func withMigratedPool<T>(_ body: (PostgresPool) async throws -> T) async throws -> T {
+        let resolved = try await resolve()
+        let pool = PostgresPool(conninfo: resolved.conninfo, maxConnections: databaseConnections)
         do {
             try await Migrator().migrate(pool)
+            let value = try await body(pool)
+            await pool.shutdown()
+            resolved.stopStartedCluster()
+            return value
         } catch {
             await pool.shutdown()
+            resolved.stopStartedCluster()
             throw error
         }
-        return pool
     }
 }
 

@@ -12,16 +12,22 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let (conninfo, _) = try await database.resolve()
-            let pool = PostgresPool(conninfo: conninfo, maxConnections: 1)
-            defer { Task { await pool.shutdown() } }
-            let outcome = try await Migrator().migrate(pool)
+            let resolved = try await database.resolve()
+            defer { resolved.stopStartedCluster() }
+            let pool = PostgresPool(conninfo: resolved.conninfo, maxConnections: 1)
+            let outcome: Migrator.Outcome
+            do {
+                outcome = try await Migrator().migrate(pool)
+                await pool.shutdown()
+            } catch {
+                await pool.shutdown()
+                throw error
+            }
             if outcome.applied.isEmpty {
                 print("migrations: up to date (\(outcome.alreadyApplied) applied before)")
             } else {
                 print("migrations: applied \(outcome.applied.joined(separator: ", ")) (\(outcome.alreadyApplied) applied before)")
             }
-            await pool.shutdown()
         }
     }
 }

@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.server.maxConnections = maxConnections
             configuration.server.idleTimeout = try DurationText.parse(idleTimeout, option: "--idle-timeout")
 
-            let pool = try await database.openMigrated()
+            try await database.withMigratedPool { pool in
             logger.info("starting", metadata: [
                 "database": "\((try? database.describe()) ?? "embedded")",
                 "bind": "\(bind):\(port)", "sources": "\(source)", "sync_interval": "\(syncInterval)",
@@ -74,14 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
             let daemon = Daemon(configuration: configuration, pool: pool, logger: logger)
             let group = ServiceGroup(
                 services: daemon.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            do {
-                try await group.run()
-                await pool.shutdown()
-            } catch {
-                await pool.shutdown()
-                throw error
-            }
+            try await group.run()
             logger.info("stopped")
+            }
         }
     }
 }

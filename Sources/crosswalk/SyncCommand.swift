@@ -36,18 +36,12 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         var exitCode: Int32 = 0
         try await reportingErrors {
-            let pool = try await database.openMigrated()
             var options = SyncEngine.Options(sources: source)
             options.include = include
             options.dryRun = dryRun
             options.lockTimeout = .seconds(lockTimeout)
-            let summary: SyncSummary
-            do {
-                summary = try await SyncEngine(pool: pool, logger: Logger(label: "crosswalk.sync")).run(options)
-                await pool.shutdown()
-            } catch {
-                await pool.shutdown()
-                throw error
+            let summary = try await database.withMigratedPool { pool in
+                try await SyncEngine(pool: pool, logger: Logger(label: "crosswalk.sync")).run(options)
             }
             if json {
                 let data = try EvaluationJSON.encoder().encode(summary)

@@ -8,8 +8,8 @@ public enum TestDatabase {
         .appendingPathComponent("crosswalk-tests-\(getpid())")
 
     static let cluster: Result<LocalCluster.Endpoint, any Error> = {
-        let result = Result { try LocalCluster(directory: directory).start() }
-        atexit { try? LocalCluster(directory: TestDatabase.directory).destroy() }
+        let result = Result { try LocalCluster(directory: directory, durable: false).start() }
+        atexit { try? LocalCluster(directory: TestDatabase.directory, durable: false).destroy() }
         return result
     }()
 
