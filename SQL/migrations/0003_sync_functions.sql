@@ -296,3 +296,16 @@ BEGIN
     RETURN v_listings;
 END;
 $$;
+
+-- crosswalk_apply_document in a subtransaction: a document that fails leaves nothing
+-- behind and the caller's transaction goes on. Returns the outcome, or
+-- {"error": message, "sqlstate": code} — so a sync can apply many documents in one
+-- transaction, each atomically, without a savepoint round trip per document.
+CREATE FUNCTION crosswalk_try_apply_document(doc jsonb, p_run_id bigint) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN crosswalk_apply_document(doc, p_run_id);
+EXCEPTION WHEN OTHERS THEN
+    RETURN jsonb_build_object('error', SQLERRM, 'sqlstate', SQLSTATE);
+END;
+$$;

@@ -51,6 +51,23 @@ public struct EvaluationStore: Sendable {
         return try rows.first!.decode("outcome", as: PostgresJSON.self).decode(ApplyOutcome.self, decoder: EvaluationJSON.decoder())
     }
 
+    /// Like `apply`, but atomically inside the caller's transaction: a document that
+    /// fails leaves nothing behind, and the failure comes back as a value.
+    public func tryApply(_ connection: PostgresConnection, document: EvaluationDocument, run: Int64) async throws -> Result<ApplyOutcome, PostgresError> {
+        let json = try PostgresJSON(encoding: document, encoder: Self.encoder)
+        let rows = try await connection.query("SELECT crosswalk_try_apply_document($1::jsonb, $2) AS outcome", [json, run])
+        let answer = try rows.first!.decode("outcome", as: PostgresJSON.self)
+        if let failure = try? answer.decode(ApplyFailure.self) {
+            return .failure(PostgresError(kind: .statement, message: failure.error, sqlState: failure.sqlstate))
+        }
+        return .success(try answer.decode(ApplyOutcome.self, decoder: EvaluationJSON.decoder()))
+    }
+
+    private struct ApplyFailure: Decodable {
+        let error: String
+        let sqlstate: String?
+    }
+
     /// Ends a document no longer found in its source; returns the listings ended.
     public func endDocument(_ connection: PostgresConnection, source: String, run: Int64) async throws -> Int {
         let rows = try await connection.query("SELECT crosswalk_end_document($1, $2) AS ended", [source, run])

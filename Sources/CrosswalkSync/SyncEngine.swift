@@ -6,9 +6,13 @@ import Logging
 import Postgres
 
 /// Keeps the database in step with the source folders. One run: take the sync lock,
-/// hash every file, skip unchanged hashes, parse and apply each changed document in
-/// its own transaction, record rejects, end documents that disappeared, record the
-/// run. A document that fails leaves its previous version in force.
+/// hash every file, skip unchanged hashes, parse and apply each changed document
+/// atomically, record rejects, end documents that disappeared, record the run.
+/// A document that fails leaves its previous version in force.
+///
+/// Throughput: files are read and parsed one chunk ahead of the chunk being applied,
+/// and documents are committed in groups — each document still all-or-nothing (a
+/// subtransaction), so a crash or a bad document never leaves one half applied.
 public struct SyncEngine: Sendable {
     public struct Options: Sendable {
         public var sources: [String]
@@ -19,6 +23,8 @@ public struct SyncEngine: Sendable {
         /// Recorded with the run: `cli`, `serve`, `interval`, `command`.
         public var trigger = "cli"
         public var readerLimits = ReaderLimits()
+        /// Documents per commit.
+        public var documentsPerCommit = 200
 
         public init(sources: [String]) { self.sources = sources }
     }
@@ -47,9 +53,10 @@ public struct SyncEngine: Sendable {
                 summary.runId = run
                 do {
                     try await syncFiles(files, options: options, connection: connection, run: run, summary: &summary)
-                    try await endMissing(files: files, folders: scanner.folders, options: options, connection: connection, run: run, summary: &summary)
+                    try await endMissing(files: files, folders: scanner.folders, connection: connection, run: run, summary: &summary)
                     summary.status = options.dryRun ? .dryRun : (summary.documentsRejected > 0 ? .partial : .ok)
                 } catch {
+                    if connection.isOpen { try? await connection.execute(script: "ROLLBACK") }
                     summary.status = .failed
                     summary.error = "\(error)"
                 }
@@ -67,54 +74,83 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    // MARK: Documents
+
+    /// A file after reading, hashing and (when changed) parsing.
+    enum Prepared: Sendable {
+        case unchanged
+        case unreadable(source: String, reason: String)
+        case refused(source: String, sha256: String, error: ReadError)
+        case parsed(sha256: String, document: EvaluationDocument)
+    }
+
     private func syncFiles(
         _ files: [String], options: Options, connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
     ) async throws {
         let known = try await store.currentHashes(connection)
         let reader = EvaluationReader(limits: options.readerLimits)
-        for path in files {
+        let chunks = stride(from: 0, to: files.count, by: 16).map { Array(files[$0..<min($0 + 16, files.count)]) }
+        var commits = CommitGroup(connection: connection, size: options.dryRun ? 0 : options.documentsPerCommit)
+        var next = chunks.first.map { chunk in Task { Self.prepare(chunk, known: known, reader: reader) } }
+        for index in chunks.indices {
+            let prepared = await next!.value
+            next = index + 1 < chunks.count ? Task { [chunk = chunks[index + 1]] in Self.prepare(chunk, known: known, reader: reader) } : nil
+            for item in prepared {
+                switch item {
+                case .unchanged:
+                    summary.documentsUnchanged += 1
+                case .unreadable(let source, let reason):
+                    try await commits.ensureOpen()
+                    try await reject(connection, run: run, source: source, sha256: nil, line: nil, reason: reason, excerpt: nil, summary: &summary)
+                case .refused(let source, let sha, let error):
+                    try await commits.ensureOpen()
+                    try await reject(connection, run: run, source: source, sha256: sha, line: error.line, reason: error.description, excerpt: error.excerpt, summary: &summary)
+                case .parsed(let sha, let document):
+                    try await commits.ensureOpen()
+                    switch try await applyOrPreview(document, connection: connection, run: run) {
+                    case .success(let outcome):
+                        summary.documentsApplied += 1
+                        summary.listingsAdded += outcome.added
+                        summary.listingsChanged += outcome.changed
+                        summary.listingsEnded += outcome.ended
+                    case .failure(let error):
+                        try await reject(connection, run: run, source: document.source, sha256: sha, line: nil, reason: "\(document.source): \(error.message)", excerpt: nil, summary: &summary)
+                    }
+                    try await commits.documentDone()
+                }
+            }
+        }
+        try await commits.close()
+    }
+
+    /// Reads, hashes and parses — no database — so it can run ahead of the writes.
+    static func prepare(_ paths: [String], known: [String: String], reader: EvaluationReader) -> [Prepared] {
+        paths.map { path in
             let bytes: [UInt8]
             do {
-                bytes = try readFile(path, limit: options.readerLimits.maxDocumentBytes)
+                bytes = try readFile(path, limit: reader.limits.maxDocumentBytes)
             } catch {
-                try await reject(connection, run: run, source: path, sha256: nil, line: nil, reason: "\(error)", excerpt: nil, summary: &summary)
-                continue
+                return .unreadable(source: path, reason: "\(error)")
             }
             let sha = SHA256.hex(bytes)
-            if known[path] == sha {
-                summary.documentsUnchanged += 1
-                continue
-            }
-            let document: EvaluationDocument
+            if known[path] == sha { return .unchanged }
             switch Result(catching: { () throws(ReadError) in try reader.read(bytes, source: path) }) {
-            case .success(let read):
-                document = read
-            case .failure(let error):
-                try await reject(connection, run: run, source: path, sha256: sha, line: error.line, reason: error.description, excerpt: error.excerpt, summary: &summary)
-                continue
-            }
-            do {
-                let outcome = try await applyOrPreview(document, connection: connection, run: run)
-                summary.documentsApplied += 1
-                summary.listingsAdded += outcome.added
-                summary.listingsChanged += outcome.changed
-                summary.listingsEnded += outcome.ended
-            } catch let error as PostgresError where !error.isConnectionFailure && error.kind != .shutdown {
-                try await reject(connection, run: run, source: path, sha256: sha, line: nil, reason: "\(path): \(error.message)", excerpt: nil, summary: &summary)
+            case .success(let document): return .parsed(sha256: sha, document: document)
+            case .failure(let error): return .refused(source: path, sha256: sha, error: error)
             }
         }
     }
 
-    /// Applies in a transaction; a dry run applies inside a transaction it rolls back,
-    /// so its counts are exactly what a real run would write.
-    private func applyOrPreview(_ document: EvaluationDocument, connection: PostgresConnection, run: Int64?) async throws -> EvaluationStore.ApplyOutcome {
+    /// A dry run applies inside a transaction it rolls back, so its counts are exactly
+    /// what a real run would write.
+    private func applyOrPreview(_ document: EvaluationDocument, connection: PostgresConnection, run: Int64?) async throws -> Result<EvaluationStore.ApplyOutcome, PostgresError> {
         if let run {
-            return try await connection.transaction { try await store.apply($0, document: document, run: run) }
+            return try await store.tryApply(connection, document: document, run: run)
         }
         try await connection.execute(script: "BEGIN")
         do {
             let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
-            let outcome = try await store.apply(connection, document: document, run: previewRun)
+            let outcome = try await store.tryApply(connection, document: document, run: previewRun)
             try await connection.execute(script: "ROLLBACK")
             return outcome
         } catch {
@@ -124,7 +160,7 @@ public struct SyncEngine: Sendable {
     }
 
     private func endMissing(
-        files: [String], folders: [String], options: Options, connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
+        files: [String], folders: [String], connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
     ) async throws {
         let present = Set(files)
         let known = try await store.currentHashes(connection).keys
@@ -132,19 +168,19 @@ public struct SyncEngine: Sendable {
             !present.contains(source) && folders.contains { source.hasPrefix($0 + "/") }
         }.sorted()
         for source in missing {
-            let ended: Int
-            if let run {
-                ended = try await connection.transaction { try await store.endDocument($0, source: source, run: run) }
-            } else {
-                try await connection.execute(script: "BEGIN")
-                let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
-                ended = try await store.endDocument(connection, source: source, run: previewRun)
-                try await connection.execute(script: "ROLLBACK")
-            }
+            try await connection.execute(script: "BEGIN")
+            let ended = try await store.endDocument(connection, source: source, run: try await runForWrite(run, connection))
+            try await connection.execute(script: run == nil ? "ROLLBACK" : "COMMIT")
             summary.documentsEnded += 1
             summary.listingsEnded += ended
             logger.info("document ended: no longer in its source", metadata: ["source": "\(source)", "listings": "\(ended)"])
         }
+    }
+
+    /// The run to record writes under; a dry run makes a throwaway one inside its rolled-back transaction.
+    private func runForWrite(_ run: Int64?, _ connection: PostgresConnection) async throws -> Int64 {
+        if let run { return run }
+        return try await store.beginRun(connection, trigger: "dry-run", sources: [])
     }
 
     private func reject(
@@ -179,7 +215,7 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    private func readFile(_ path: String, limit: Int) throws -> [UInt8] {
+    private static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SyncError.source("\(path): cannot open the file")
         }
@@ -189,5 +225,38 @@ public struct SyncEngine: Sendable {
             throw SyncError.source("\(path): larger than the document size limit of \(limit) bytes")
         }
         return [UInt8](data)
+    }
+}
+
+/// Groups document writes into transactions of `size` documents. Size 0: no
+/// transaction of its own (a dry run manages its own per document).
+struct CommitGroup {
+    let connection: PostgresConnection
+    let size: Int
+    private var open = false
+    private var documents = 0
+
+    init(connection: PostgresConnection, size: Int) {
+        self.connection = connection
+        self.size = size
+    }
+
+    mutating func ensureOpen() async throws {
+        guard size > 0, !open else { return }
+        try await connection.execute(script: "BEGIN")
+        open = true
+    }
+
+    mutating func documentDone() async throws {
+        guard size > 0 else { return }
+        documents += 1
+        if documents >= size { try await close() }
+    }
+
+    mutating func close() async throws {
+        guard open else { return }
+        try await connection.execute(script: "COMMIT")
+        open = false
+        documents = 0
     }
 }
