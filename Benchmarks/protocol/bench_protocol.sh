@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Protocol throughput, side by side in one run with redis-server, both driven by
+# redis-benchmark over loopback (RESP multibulk requests):
+#   PING, without and with pipelining (-P 16);
+#   `SDG 11` on a synced corpus against redis-server `GET` of a value of the same size.
+# Prints requests/s for each and the ratio crosswalk/redis.
+#
+# Usage: Benchmarks/protocol/bench_protocol.sh [--listings 100000] [--crosswalk BIN] [--work DIR]
+# Needs: a release build, redis-server and redis-benchmark (apt-get install redis-server
+# redis-tools), Python 3, the PostgreSQL server binaries.
+set -euo pipefail
+
+listings=100000
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$root/.build/release/crosswalk
+work=/tmp/crosswalk-bench/protocol
+requests=200000
+clients=50
+while (($#)); do
+    case $1 in
+        --listings) listings=$2; shift 2 ;;
+        --crosswalk) bin=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --requests) requests=$2; shift 2 ;;
+        *) echo "unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+for tool in redis-server redis-benchmark redis-cli; do
+    command -v $tool >/dev/null || { echo "$tool missing: apt-get install redis-server redis-tools" >&2; exit 2; }
+done
+[[ -x $bin ]] || { echo "no crosswalk binary at $bin: swift build -c release --product crosswalk" >&2; exit 2; }
+mkdir -p "$work"
+corpus=$work/corpus-L$listings
+[[ -f $corpus/manifest.json ]] || python3 "$root/Benchmarks/corpus/generate.py" --out "$corpus" --listings "$listings" --seed 11 --quiet --force
+
+redis_port=16379
+cw_port=17017
+redis-server --port $redis_port --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+rm -rf "$work/data"
+"$bin" serve --data-dir "$work/data" --source "$corpus/docs" --port $cw_port --sync-interval 0 --idle-timeout 0 >"$work/serve.log" 2>&1 &
+cw_pid=$!
+trap 'kill $cw_pid $redis_pid 2>/dev/null; wait $cw_pid 2>/dev/null' EXIT
+
+# Wait until the start-up sync has been recorded.
+for _ in $(seq 1 600); do
+    if redis-cli -p $cw_port SYNCSTATUS 2>/dev/null | grep -q '^ok$'; then break; fi
+    sleep 1
+done
+redis-cli -p $cw_port SYNCSTATUS | head -4 >/dev/null
+
+rps() { # extracts "requests per second" from redis-benchmark -q output
+    awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/) { print $i; exit } }'
+}
+bench() { redis-benchmark -h 127.0.0.1 -p "$1" -c $clients -n "$2" -q "${@:3}" 2>/dev/null | tr '\r' '\n' | rps; }
+
+# The size of SDG 11's RESP reply, and a redis value of that size.
+size=$(python3 - $cw_port <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"*2\r\n$3\r\nSDG\r\n$2\r\n11\r\n")
+s.settimeout(5)
+data = b""
+try:
+    while True:
+        chunk = s.recv(1 << 20)
+        if not chunk: break
+        data += chunk
+        s.settimeout(0.5)
+except socket.timeout:
+    pass
+print(len(data))
+PY
+)
+python3 -c "import sys; sys.stdout.write('x' * $size)" | redis-cli -p $redis_port -x SET sdg11 >/dev/null
+
+ping_redis=$(bench $redis_port $requests PING)
+ping_cw=$(bench $cw_port $requests PING)
+pping_redis=$(bench $redis_port $((requests * 5)) -P 16 PING)
+pping_cw=$(bench $cw_port $((requests * 5)) -P 16 PING)
+sdg_n=$((requests / 20))
+get_redis=$(bench $redis_port $sdg_n GET sdg11)
+sdg_cw=$(bench $cw_port $sdg_n SDG 11)
+
+python3 - "$ping_redis" "$ping_cw" "$pping_redis" "$pping_cw" "$get_redis" "$sdg_cw" "$size" "$listings" <<'PY'
+import sys
+pr, pc, ppr, ppc, gr, sc = (float(x or 0) for x in sys.argv[1:7])
+size, listings = int(sys.argv[7]), int(sys.argv[8])
+print(f"corpus: {listings} listings; SDG 11 reply: {size:,} bytes (RESP)")
+print(f"{'test':<34}{'redis-server':>14}{'crosswalk':>14}{'ratio':>8}  target")
+for name, r, c, t in [("PING", pr, pc, 0.8), ("PING, pipelined -P 16", ppr, ppc, 0.8),
+                      (f"GET {size:,} B  vs  SDG 11", gr, sc, 0.5)]:
+    print(f"{name:<34}{r:>14,.0f}{c:>14,.0f}{(c / r if r else 0):>8.2f}  >= {t}")
+PY
+echo "reproduce: Benchmarks/protocol/bench_protocol.sh --listings $listings --crosswalk $bin  ($clients clients, redis-benchmark)"

@@ -1,0 +1,46 @@
+import Foundation
+
+/// RFC 4180 CSV: fields with a comma, quote, CR or LF are quoted (quotes doubled),
+/// records end in CRLF, and the file starts with a UTF-8 byte-order mark so that
+/// Excel (Japanese Windows, which otherwise assumes Shift_JIS) reads it as UTF-8.
+public struct CSVReport: Sendable {
+    public static let byteOrderMark = "\u{FEFF}"
+
+    /// Whether text fields that a spreadsheet would run as a formula (`=`, `+`, `-`,
+    /// `@`, tab, CR first) are written with a leading `'`. Numbers are never changed.
+    public var guardFormulas: Bool
+
+    public init(guardFormulas: Bool = true) {
+        self.guardFormulas = guardFormulas
+    }
+
+    public func render(_ table: CSVTable) -> String {
+        var out = Self.byteOrderMark
+        out += record(table.header.map(CSVField.text))
+        for row in table.rows { out += record(row) }
+        return out
+    }
+
+    func record(_ fields: [CSVField]) -> String {
+        fields.map(field).joined(separator: ",") + "\r\n"
+    }
+
+    func field(_ field: CSVField) -> String {
+        switch field {
+        case .empty: return ""
+        case .number(let value): return ReportText.plain(value)
+        case .text(var text):
+            if guardFormulas, let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+                text = "'" + text
+            }
+            return Self.quoted(text)
+        }
+    }
+
+    /// The field as RFC 4180 writes it: quoted only when it has to be.
+    public static func quoted(_ text: String) -> String {
+        let needsQuotes = text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
+        guard needsQuotes else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,69 @@
+/// Re-indents JSON text without parsing its values, so numbers keep exactly the
+/// digits the database wrote (`1315.667` stays `1315.667`) and keys keep their order.
+public enum JSONPretty {
+    public static func format(_ json: String, indent: String = "  ") -> String {
+        let scalars = Array(json.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var index = 0
+
+        func newline() {
+            out.append("\n")
+            for _ in 0..<depth { out.append(contentsOf: indent.unicodeScalars) }
+        }
+        func nextSignificant(after position: Int) -> Unicode.Scalar? {
+            var i = position + 1
+            while i < scalars.count, scalars[i].properties.isWhitespace { i += 1 }
+            return i < scalars.count ? scalars[i] : nil
+        }
+
+        while index < scalars.count {
+            let scalar = scalars[index]
+            defer { index += 1 }
+            if inString {
+                out.append(scalar)
+                if escaped {
+                    escaped = false
+                } else if scalar == "\\" {
+                    escaped = true
+                } else if scalar == "\"" {
+                    inString = false
+                }
+                continue
+            }
+            switch scalar {
+            case "\"":
+                inString = true
+                out.append(scalar)
+            case "{", "[":
+                out.append(scalar)
+                let closing: Unicode.Scalar = scalar == "{" ? "}" : "]"
+                if nextSignificant(after: index) == closing {
+                    // An empty container stays on one line: `[]`, `{}`.
+                    while scalars[index + 1] != closing { index += 1 }
+                    index += 1
+                    out.append(closing)
+                } else {
+                    depth += 1
+                    newline()
+                }
+            case "}", "]":
+                depth -= 1
+                newline()
+                out.append(scalar)
+            case ",":
+                out.append(scalar)
+                newline()
+            case ":":
+                out.append(contentsOf: ": ".unicodeScalars)
+            case " ", "\t", "\n", "\r":
+                break
+            default:
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,128 @@
+import CrosswalkModel
+import Foundation
+import Postgres
+
+/// Which report, for which year and amounts.
+public struct ReportRequest: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case sdg, duplicates, conflicts, policy
+    }
+
+    public var kind: Kind
+    /// nil: the newest fiscal year with listings.
+    public var fiscalYear: Int?
+    /// sdg and duplicates.
+    public var amount: AmountKind
+    /// sdg only.
+    public var mode: Analytics.Mode
+    /// sdg only: one organization's documents.
+    public var organization: String?
+    /// policy only: one policy (code in either width) instead of the year's list.
+    public var policyCode: String?
+
+    public init(kind: Kind, fiscalYear: Int? = nil, amount: AmountKind = .settled, mode: Analytics.Mode = .gross,
+                organization: String? = nil, policyCode: String? = nil) {
+        self.kind = kind
+        self.fiscalYear = fiscalYear
+        self.amount = amount
+        self.mode = mode
+        self.organization = organization
+        self.policyCode = policyCode
+    }
+}
+
+/// A report as the SQL answered it (`json`, JSON text) and decoded (`content`).
+public struct Report: Sendable {
+    public enum Content: Sendable {
+        case sdg(SDGReport)
+        case duplicates(DuplicatesReport)
+        case conflicts(ConflictsReport)
+        case policies(PoliciesReport)
+        case policy(PolicyDetailReport)
+    }
+
+    public var json: String
+    public var content: Content
+
+    /// Decodes the SQL answer for `kind` (for `policy`, `detail` selects the one-policy shape).
+    public static func decode(_ json: PostgresJSON, kind: ReportRequest.Kind, detail: Bool = false) throws -> Report {
+        let decoder = EvaluationJSON.decoder()
+        let content: Content
+        switch kind {
+        case .sdg: content = .sdg(try json.decode(SDGReport.self, decoder: decoder))
+        case .duplicates: content = .duplicates(try json.decode(DuplicatesReport.self, decoder: decoder))
+        case .conflicts: content = .conflicts(try json.decode(ConflictsReport.self, decoder: decoder))
+        case .policy:
+            content = detail ? .policy(try json.decode(PolicyDetailReport.self, decoder: decoder))
+                             : .policies(try json.decode(PoliciesReport.self, decoder: decoder))
+        }
+        return Report(json: json.text, content: content)
+    }
+
+    private init(json: String, content: Content) {
+        self.json = json
+        self.content = content
+    }
+
+    /// The report laid out for Markdown and HTML.
+    public var document: ReportDocument {
+        switch content {
+        case .sdg(let report): report.document
+        case .duplicates(let report): report.document
+        case .conflicts(let report): report.document
+        case .policies(let report): report.document
+        case .policy(let report): report.document
+        }
+    }
+
+    /// The report as one flat table for CSV.
+    public var csvTable: CSVTable {
+        switch content {
+        case .sdg(let report): report.csvTable
+        case .duplicates(let report): report.csvTable
+        case .conflicts(let report): report.csvTable
+        case .policies(let report): report.csvTable
+        case .policy(let report): report.csvTable
+        }
+    }
+
+    /// The report in `format`, as the text to write (UTF-8).
+    public func rendered(as format: ReportFormat) -> String {
+        switch format {
+        case .json: JSONPretty.format(json) + "\n"
+        case .csv: CSVReport().render(csvTable)
+        case .md: MarkdownReport().render(document)
+        case .html: HTMLReport().render(document)
+        }
+    }
+}
+
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case json, csv, md, html
+}
+
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension Analytics {
+    /// Runs the SQL function behind `request` and decodes its answer.
+    public func report(_ request: ReportRequest) async throws -> Report {
+        switch request.kind {
+        case .sdg:
+            let json = try await sdgReport(fiscalYear: request.fiscalYear, amount: request.amount, mode: request.mode, organization: request.organization)
+            return try Report.decode(json, kind: .sdg)
+        case .duplicates:
+            return try Report.decode(try await duplicates(fiscalYear: request.fiscalYear, amount: request.amount), kind: .duplicates)
+        case .conflicts:
+            return try Report.decode(try await conflicts(fiscalYear: request.fiscalYear), kind: .conflicts)
+        case .policy:
+            if let code = request.policyCode {
+                guard let json = try await policy(code: code) else { throw ReportError("no policy with code \(code)") }
+                return try Report.decode(json, kind: .policy, detail: true)
+            }
+            return try Report.decode(try await policies(fiscalYear: request.fiscalYear), kind: .policy)
+        }
+    }
+}
