@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CrosswalkDaemonTests",
-            dependencies: ["CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "Postgres", "TestSupport"]
+            dependencies: ["CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "Postgres", "TestSupport"]
         ),
         .testTarget(
             name: "CrosswalkStoreTests",

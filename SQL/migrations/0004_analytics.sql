@@ -319,6 +319,12 @@ LANGUAGE sql STABLE AS $$
     LEFT JOIN documents d ON d.id = c.document_id;
 $$;
 
+-- The data's generation: the newest change. Cached answers are good while it stands.
+CREATE FUNCTION crosswalk_generation() RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(max(id), 0) FROM changes;
+$$;
+
 -- Counts for INFO and health.
 CREATE FUNCTION crosswalk_counts()
 RETURNS jsonb

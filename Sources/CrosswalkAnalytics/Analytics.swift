@@ -59,6 +59,11 @@ public struct Analytics: Sendable {
         try await call("SELECT crosswalk_changes($1, $2) AS answer", [since, limit])
     }
 
+    /// The newest change id: answers computed at one generation hold until it moves.
+    public func generation() async throws -> Int64 {
+        try await pool.query("SELECT crosswalk_generation() AS generation").first!.decode("generation", as: Int64.self)
+    }
+
     public func counts() async throws -> PostgresJSON {
         try await call("SELECT crosswalk_counts() AS answer")
     }

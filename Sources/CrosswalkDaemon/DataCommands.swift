@@ -9,7 +9,8 @@ import Postgres
 /// sync scheduler, and hands the JSON answer back as a reply.
 public enum DataCommands {
     public static func register(into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler) {
-        var registry = DatabaseErrorsAsReplies(registry: commands)
+        let cache = AnswerCache { try await analytics.generation() }
+        var registry = DatabaseErrorsAsReplies(registry: commands, cache: cache)
         defer { commands = registry.registry }
         registry.register(
             "SDGS", usage: "SDGS [FY n] [AMOUNT budget|settled|personnel]",
@@ -87,7 +88,9 @@ public enum DataCommands {
         ) { _ in
             guard await scheduler.hasSources else { throw CommandError.invalid("the daemon has no --source folders to sync") }
             do {
-                return try ReplyValue(encoding: try await scheduler.syncNow(trigger: "command"))
+                let summary = try await scheduler.syncNow(trigger: "command")
+                await cache.clear()
+                return try ReplyValue(encoding: summary)
             } catch let error as SyncError {
                 throw CommandError.invalid(error.description)
             }
@@ -115,17 +118,22 @@ public enum DataCommands {
 
     /// Registers commands whose database failures become clear error replies
     /// (`ERR database unavailable: …`) instead of an internal error.
+    /// Read-only answers are cached until the data changes (`AnswerCache`).
     struct DatabaseErrorsAsReplies {
         var registry: CommandRegistry
+        let cache: AnswerCache
+        static let uncached: Set<String> = ["SYNC", "SYNCSTATUS", "CHANGES"]
 
         mutating func register(
             _ name: String, usage: String, summary: String, access: Command.Access = .authenticated,
             arity: ClosedRange<Int> = 0...0, validate: (@Sendable ([String]) -> Bool)? = nil,
             handler: @escaping @Sendable (Request) async throws -> ReplyValue
         ) {
+            let cache = Self.uncached.contains(name) ? nil : cache
             registry.register(name, usage: usage, summary: summary, access: access, arity: arity, validate: validate) { request in
                 do {
-                    return try await handler(request)
+                    guard let cache else { return try await handler(request) }
+                    return try await cache.answer(request) { try await handler(request) }
                 } catch let error as PostgresError where error.kind == .connection || error.kind == .poolExhausted || error.kind == .shutdown {
                     throw CommandError(code: "ERR", "database unavailable: \(error.message)")
                 } catch let error as PostgresError where error.kind == .statement {

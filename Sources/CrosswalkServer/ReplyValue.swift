@@ -38,6 +38,8 @@ public indirect enum ReplyValue: Sendable {
     case status(String)
     /// An error reply; the text starts with a code word such as `ERR`.
     case error(String)
+    /// A reply serialised once in both forms, for answers served many times.
+    case encoded(EncodedReply)
 
     /// `+OK`.
     public static let ok: ReplyValue = .status("OK")
@@ -60,9 +62,27 @@ public indirect enum ReplyValue: Sendable {
 
     /// The value for `key` if this is an object.
     public subscript(key: String) -> ReplyValue? {
+        if case .encoded(let encoded) = self { return encoded.value[key] }
         guard case .object(let pairs) = self else { return nil }
         return pairs.first(where: { $0.0 == key })?.1
     }
+}
+
+/// A reply with its JSON line and RESP bytes computed up front: a cached answer
+/// costs a copy per request, not a serialisation.
+public final class EncodedReply: Sendable {
+    public let value: ReplyValue
+    let jsonLine: String
+    let resp: [UInt8]
+
+    public init(_ value: ReplyValue) {
+        self.value = value
+        self.jsonLine = value.jsonReplyLine()
+        self.resp = value.respBytes()
+    }
+
+    /// Bytes held by both encodings.
+    public var size: Int { jsonLine.utf8.count + resp.count }
 }
 
 // MARK: - Equatable (tuples are not Equatable on their own)
@@ -80,6 +100,8 @@ extension ReplyValue: Equatable {
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         case (.status(let a), .status(let b)): return a == b
         case (.error(let a), .error(let b)): return a == b
+        case (.encoded(let a), _): return a.value == rhs
+        case (_, .encoded(let b)): return lhs == b.value
         default: return false
         }
     }
@@ -108,6 +130,8 @@ extension ReplyValue {
     public func jsonReplyLine() -> String {
         var out = ""
         switch self {
+        case .encoded(let encoded):
+            return encoded.jsonLine
         case .error(let message):
             out += #"{"ok":false,"error":"#
             Self.appendJSONString(message, to: &out)
@@ -178,6 +202,8 @@ extension ReplyValue {
             out += #"{"error":"#
             Self.appendJSONString(message, to: &out)
             out += "}"
+        case .encoded(let encoded):
+            encoded.value.appendJSON(to: &out)
         }
     }
 
@@ -216,6 +242,7 @@ extension ReplyValue {
 extension ReplyValue {
     /// The RESP2 encoding of this value.
     public func respBytes() -> [UInt8] {
+        if case .encoded(let encoded) = self { return encoded.resp }
         var out: [UInt8] = []
         appendRESP(to: &out)
         return out
@@ -223,6 +250,8 @@ extension ReplyValue {
 
     func appendRESP(to out: inout [UInt8]) {
         switch self {
+        case .encoded(let encoded):
+            out += encoded.resp
         case .null:
             out += Array("$-1\r\n".utf8)
         case .bool(let b):

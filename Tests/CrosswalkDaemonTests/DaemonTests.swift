@@ -1,6 +1,7 @@
 import CrosswalkDaemon
 import CrosswalkServer
 import CrosswalkStore
+import CrosswalkSync
 import Foundation
 import Logging
 import Postgres
@@ -170,6 +171,37 @@ final class DaemonTests: XCTestCase {
             XCTAssertTrue(admin.contains("\"ok\":true"), admin)
             let synced = try await client.readLine()
             XCTAssertTrue(synced.contains("\"documents_unchanged\":1"), synced)
+        }
+    }
+
+    func testCachedAnswersFollowASyncByAnotherProcess() async throws {
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-cache-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let sample = try String(contentsOf: Self.sample.appendingPathComponent("digital_R5.txt"), encoding: .utf8)
+            try Data(sample.utf8).write(to: folder.appendingPathComponent("digital_R5.txt"))
+            var configuration = Daemon.Configuration(sources: [folder.path])
+            configuration.server.port = 0
+            let daemon = Daemon(configuration: configuration, pool: pool, logger: Logger(label: "test"))
+            _ = try await daemon.scheduler.syncNow(trigger: "test")
+            let port = try await daemon.start()
+            defer { Task { await daemon.shutdown() } }
+
+            let before = try await ask(port, "DUPLICATES")
+            XCTAssertEqual(before["deduplicated_total"] as? Int, 290_665)
+            let again = try await ask(port, "DUPLICATES")
+            XCTAssertEqual(again["deduplicated_total"] as? Int, 290_665)
+
+            // Another process revises the document: AI・RPA settled 110,676 → 111,111.
+            try Data(sample.replacingOccurrences(of: "\t110,676\t", with: "\t111,111\t").utf8)
+                .write(to: folder.appendingPathComponent("digital_R5.txt"))
+            _ = try await SyncEngine(pool: pool).run(.init(sources: [folder.path]))
+            try await Task.sleep(for: .milliseconds(700))
+            let after = try await ask(port, "DUPLICATES")
+            XCTAssertEqual(after["deduplicated_total"] as? Int, 290_665 + 435)
+            await daemon.shutdown()
         }
     }
 
