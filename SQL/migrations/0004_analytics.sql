@@ -291,6 +291,58 @@ LANGUAGE sql STABLE AS $$
             FROM duplicated d), '[]'));
 $$;
 
+-- Policy × SDG matrix: for each policy listed in a year, how many of its programs
+-- serve each goal (by the listing under that policy) and their amount (a program
+-- appears once per policy that lists it, as in the per-policy view).
+CREATE FUNCTION crosswalk_policy_matrix(p_fiscal_year integer DEFAULT NULL, p_kind text DEFAULT 'settled')
+RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
+    cells AS (
+        SELECT l.policy_id, g.goal, count(DISTINCT l.program_id) AS programs,
+               coalesce(sum(a.thousand_yen), 0) AS thousand_yen
+        FROM current_listings l
+        JOIN y ON l.fiscal_year = y.year
+        JOIN listing_goals g ON g.listing_id = l.id
+        LEFT JOIN current_amounts a ON a.program_id = l.program_id AND a.fiscal_year = l.fiscal_year AND a.kind = p_kind
+        GROUP BY l.policy_id, g.goal
+    )
+    SELECT jsonb_build_object(
+        'fiscal_year', (SELECT year FROM y),
+        'amount', p_kind,
+        'counting', 'per policy: a program listed under two policies appears in both rows; read across a row, a program counts toward each goal of its listing',
+        'policies', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                'code', po.code, 'name', po.name,
+                'goals', (SELECT jsonb_agg(jsonb_build_object('goal', c.goal, 'programs', c.programs, 'thousand_yen', c.thousand_yen) ORDER BY c.goal)
+                          FROM cells c WHERE c.policy_id = po.id))
+                ORDER BY po.code_key)
+            FROM policies po WHERE po.id IN (SELECT policy_id FROM current_listings l, y WHERE l.fiscal_year = y.year)), '[]'));
+$$;
+
+-- Policy overlap: pairs of policies that list the same programs in a year.
+CREATE FUNCTION crosswalk_policy_overlap(p_fiscal_year integer DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
+    listed AS (SELECT DISTINCT l.policy_id, l.program_id FROM current_listings l, y WHERE l.fiscal_year = y.year),
+    pairs AS (
+        SELECT a.policy_id AS first_id, b.policy_id AS second_id, array_agg(a.program_id ORDER BY a.program_id) AS program_ids
+        FROM listed a JOIN listed b ON a.program_id = b.program_id AND a.policy_id < b.policy_id
+        GROUP BY a.policy_id, b.policy_id
+    )
+    SELECT jsonb_build_object(
+        'fiscal_year', (SELECT year FROM y),
+        'pairs', coalesce(jsonb_agg(jsonb_build_object(
+            'first', jsonb_build_object('code', p1.code, 'name', p1.name),
+            'second', jsonb_build_object('code', p2.code, 'name', p2.name),
+            'shared', cardinality(pairs.program_ids),
+            'programs', (SELECT jsonb_agg(jsonb_build_object('id', pr.id, 'name', pr.name) ORDER BY pr.name)
+                         FROM programs pr WHERE pr.id = ANY (pairs.program_ids)))
+            ORDER BY cardinality(pairs.program_ids) DESC, p1.code_key, p2.code_key), '[]'))
+    FROM pairs JOIN policies p1 ON p1.id = pairs.first_id JOIN policies p2 ON p2.id = pairs.second_id;
+$$;
+
 -- Recent sync runs and the rejects of each.
 CREATE FUNCTION crosswalk_sync_status(p_runs integer DEFAULT 5)
 RETURNS jsonb

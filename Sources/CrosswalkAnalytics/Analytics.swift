@@ -51,6 +51,16 @@ public struct Analytics: Sendable {
         try await call("SELECT crosswalk_conflicts($1) AS answer", [fiscalYear])
     }
 
+    /// Policy × SDG matrix: per policy, programs and amounts per goal.
+    public func policyMatrix(fiscalYear: Int?, amount: AmountKind = .settled) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_policy_matrix($1, $2) AS answer", [fiscalYear, amount.rawValue])
+    }
+
+    /// Pairs of policies that list the same programs.
+    public func policyOverlap(fiscalYear: Int?) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_policy_overlap($1) AS answer", [fiscalYear])
+    }
+
     public func syncStatus(runs: Int = 5) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_sync_status($1) AS answer", [runs])
     }

@@ -64,6 +64,19 @@ public enum DataCommands {
             return try reply(await analytics.duplicates(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount()))
         }
         registry.register(
+            "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel]",
+            summary: "Policy × SDG matrix: per policy, programs and amounts per goal.", arity: 0...4
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT"])
+            return try reply(await analytics.policyMatrix(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount()))
+        }
+        registry.register(
+            "OVERLAP", usage: "OVERLAP [FY n]", summary: "Pairs of policies that list the same programs.", arity: 0...2
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY"])
+            return try reply(await analytics.policyOverlap(fiscalYear: try arguments.fiscalYear()))
+        }
+        registry.register(
             "CONFLICTS", usage: "CONFLICTS [FY n]", summary: "Programs whose listings disagree on SDG goals, amounts or grades.", arity: 0...2
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY"])

@@ -19,10 +19,14 @@ public struct LocalCluster: Sendable {
 
     /// False only for throwaway clusters (tests): fsync off, faster, unsafe on a crash.
     public let durable: Bool
+    /// Folders to find initdb, pg_ctl and postgres in; nil: PATH, `pg_config --bindir`,
+    /// then /usr/lib/postgresql/*/bin.
+    public let binaryFolders: [String]?
 
-    public init(directory: URL, durable: Bool = true) {
+    public init(directory: URL, durable: Bool = true, binaryFolders: [String]? = nil) {
         self.directory = directory.standardizedFileURL
         self.durable = durable
+        self.binaryFolders = binaryFolders
     }
 
     /// A running cluster's address.
@@ -39,7 +43,7 @@ public struct LocalCluster: Sendable {
 
     /// Creates the cluster if needed and starts it if it is not running.
     public func start() throws -> Endpoint {
-        let binaries = try ServerBinaries.locate()
+        let binaries = try ServerBinaries.locate(in: binaryFolders)
         let runAs = try Self.unprivilegedUserIfRoot()
         try prepareDirectory(owner: runAs)
         if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
@@ -62,7 +66,7 @@ public struct LocalCluster: Sendable {
     /// Stops the cluster (fast shutdown). Does nothing when it is not running.
     public func stop() throws {
         guard FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("postmaster.pid").path) else { return }
-        let binaries = try ServerBinaries.locate()
+        let binaries = try ServerBinaries.locate(in: binaryFolders)
         try run(binaries.pgCtl, ["-D", dataDirectory.path, "-m", "fast", "-w", "stop"], as: try Self.unprivilegedUserIfRoot(), what: "pg_ctl stop")
     }
 
@@ -178,19 +182,24 @@ struct ServerBinaries {
     static let installHint = "install the PostgreSQL server (Debian: apt-get install postgresql, or run Deploy/install-deps.sh), or give --database"
 
     /// Looks in PATH, then `pg_config --bindir`, then /usr/lib/postgresql/*/bin (newest first).
-    static func locate() throws -> ServerBinaries {
-        var candidates: [String] = []
-        candidates += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        if let bindir = pgConfigBindir() { candidates.append(bindir) }
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        candidates += versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin" }
+    static func locate(in folders: [String]? = nil) throws -> ServerBinaries {
+        let candidates = folders ?? defaultFolders()
         for folder in candidates {
             let names = ["initdb", "pg_ctl", "postgres"].map { URL(fileURLWithPath: folder).appendingPathComponent($0) }
             if names.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0.path) }) {
                 return ServerBinaries(initdb: names[0], pgCtl: names[1])
             }
         }
-        throw LocalClusterError("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in PATH, pg_config --bindir or /usr/lib/postgresql/*/bin: \(installHint)")
+        let searched = folders.map { $0.joined(separator: ", ") } ?? "PATH, pg_config --bindir or /usr/lib/postgresql/*/bin"
+        throw LocalClusterError("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found in \(searched): \(installHint)")
+    }
+
+    private static func defaultFolders() -> [String] {
+        var folders = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        if let bindir = pgConfigBindir() { folders.append(bindir) }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        folders += versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin" }
+        return folders
     }
 
     private static func pgConfigBindir() -> String? {

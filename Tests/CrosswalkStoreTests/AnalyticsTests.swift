@@ -139,6 +139,34 @@ final class AnalyticsTests: XCTestCase {
         }
     }
 
+    func testPolicyMatrixAndOverlap() async throws {
+        try await withSample { analytics, _ in
+            let matrix = try object(try await analytics.policyMatrix(fiscalYear: 2023))
+            let rows = try XCTUnwrap(matrix["policies"] as? [[String: Any]])
+            XCTAssertEqual(rows.map { $0["code"] as? String }, ["II-3-(2)-②", "II-3-(2)-④", "III-1-(3)-④"])
+            // II-3-(2)-②: KitaQ {11,16} 3,947; テレワーク {5,8,10} 90,976; ペーパーレス {11,16} 20,520.
+            let first = try XCTUnwrap(rows[0]["goals"] as? [[String: Any]])
+            let eleven = try XCTUnwrap(first.first { $0["goal"] as? Int == 11 })
+            XCTAssertEqual(eleven["programs"] as? Int, 2)
+            XCTAssertEqual(eleven["thousand_yen"] as? Int, 24_467)
+            XCTAssertEqual(first.compactMap { $0["goal"] as? Int }, [5, 8, 10, 11, 16])
+
+            let overlap = try object(try await analytics.policyOverlap(fiscalYear: 2023))
+            let pairs = try XCTUnwrap(overlap["pairs"] as? [[String: Any]])
+            XCTAssertEqual(pairs.count, 2)
+            let described = pairs.map { pair -> String in
+                let first = (pair["first"] as? [String: Any])?["code"] as? String ?? ""
+                let second = (pair["second"] as? [String: Any])?["code"] as? String ?? ""
+                let names = (pair["programs"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+                return "\(first)+\(second): \(names.joined(separator: ","))"
+            }
+            XCTAssertEqual(Set(described), [
+                "II-3-(2)-②+II-3-(2)-④: 市職員のテレワーク推進",
+                "II-3-(2)-②+III-1-(3)-④: KitaQ DX推進事業",
+            ])
+        }
+    }
+
     func testPolicyCodesMatchInEitherWidthAndSearchFindsJapanese() async throws {
         try await withSample { analytics, _ in
             for code in ["II-3-(2)-②", "II-3-(2)-2", "Ⅱ－３－（２）－②"] {

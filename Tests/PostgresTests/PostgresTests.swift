@@ -184,6 +184,27 @@ final class PostgresTests: XCTestCase {
         }
     }
 
+    func testMissingServerBinariesSayWhatToInstall() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-nobin-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cluster = LocalCluster(directory: folder, binaryFolders: ["/nonexistent/bin"])
+        XCTAssertThrowsError(try cluster.start()) { error in
+            XCTAssertTrue("\(error)".contains("not found in /nonexistent/bin"), "\(error)")
+            XCTAssertTrue("\(error)".contains("apt-get install postgresql"), "\(error)")
+        }
+    }
+
+    func testUnwritableDataFolderIsAClearError() throws {
+        // A regular file where a folder should be: no one, not even root, can create inside it.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-file-\(UUID().uuidString)")
+        try Data("not a folder".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let cluster = LocalCluster(directory: file.appendingPathComponent("data"))
+        XCTAssertThrowsError(try cluster.start()) { error in
+            XCTAssertTrue("\(error)".contains("cannot create the data folder \(file.path)/data"), "\(error)")
+        }
+    }
+
     func testLocalClusterReusesARunningFolder() throws {
         let endpoint = try TestDatabase.endpoint()
         let again = try LocalCluster(directory: URL(fileURLWithPath: endpoint.socketDirectory)).start()
