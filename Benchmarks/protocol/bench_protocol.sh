@@ -5,12 +5,13 @@
 #   `SDG 11` on a synced corpus against redis-server `GET` of a value of the same size.
 # Prints requests/s for each and the ratio crosswalk/redis.
 #
-# Usage: Benchmarks/protocol/bench_protocol.sh [--listings 100000] [--crosswalk BIN] [--work DIR]
+# Usage: Benchmarks/protocol/bench_protocol.sh [--listings 100000] [--corpus DIR] [--crosswalk BIN] [--work DIR]
 # Needs: a release build, redis-server and redis-benchmark (apt-get install redis-server
 # redis-tools), Python 3, the PostgreSQL server binaries.
 set -euo pipefail
 
 listings=100000
+corpus=
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/.build/release/crosswalk
 work=/tmp/crosswalk-bench/protocol
@@ -22,6 +23,7 @@ while (($#)); do
         --crosswalk) bin=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --requests) requests=$2; shift 2 ;;
+        --corpus) corpus=$2; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -30,14 +32,14 @@ for tool in redis-server redis-benchmark redis-cli; do
 done
 [[ -x $bin ]] || { echo "no crosswalk binary at $bin: swift build -c release --product crosswalk" >&2; exit 2; }
 mkdir -p "$work"
-corpus=$work/corpus-L$listings
+corpus=${corpus:-$work/corpus-L$listings}
 [[ -f $corpus/manifest.json ]] || python3 "$root/Benchmarks/corpus/generate.py" --out "$corpus" --listings "$listings" --seed 11 --quiet --force
 
 redis_port=16379
 cw_port=17017
 redis-server --port $redis_port --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
 redis_pid=$!
-rm -rf "$work/data"
+# The database persists between runs: a second run starts with a no-change sync.
 "$bin" serve --data-dir "$work/data" --source "$corpus/docs" --port $cw_port --sync-interval 0 --idle-timeout 0 >"$work/serve.log" 2>&1 &
 cw_pid=$!
 trap 'kill $cw_pid $redis_pid 2>/dev/null; wait $cw_pid 2>/dev/null' EXIT

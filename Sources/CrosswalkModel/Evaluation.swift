@@ -1,6 +1,10 @@
 // The interchange format `crosswalk.evaluation/1`: what the reader hands to the
 // store, and what `crosswalk parse` prints. Field names are camelCase here and
 // snake_case on the wire (see `EvaluationJSON`). docs/FORMAT.md documents each field.
+//
+// Every optional field is written as an explicit `null` when nil (the `encode(to:)`
+// methods below; synthesized Codable would omit the key). Decoding is synthesized and
+// accepts both a `null` and a missing key for an optional field.
 
 /// One `crosswalk parse` run: every document it read.
 public struct EvaluationBatch: Codable, Sendable, Equatable {
@@ -75,6 +79,20 @@ public struct PolicyRecord: Codable, Sendable, Equatable {
         self.evaluationText = evaluationText
         self.lines = lines
     }
+
+    enum CodingKeys: String, CodingKey {
+        case code, codeKey, name, evaluation, evaluationText, lines
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(codeKey, forKey: .codeKey)
+        try c.encode(name, forKey: .name)
+        try c.encodeOrNull(evaluation, forKey: .evaluation)
+        try c.encodeOrNull(evaluationText, forKey: .evaluationText)
+        try c.encode(lines, forKey: .lines)
+    }
 }
 
 /// One row of a document: a program listed under a policy in a fiscal year.
@@ -120,6 +138,29 @@ public struct ListingRecord: Codable, Sendable, Equatable {
         self.evaluationReason = evaluationReason
         self.lines = lines
     }
+
+    enum CodingKeys: String, CodingKey {
+        case no, policyCode, program, programKey, relisted, department, formerDepartment, summary
+        case sdgGoals, indicator, amounts, evaluation, evaluationReason, lines
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(no, forKey: .no)
+        try c.encode(policyCode, forKey: .policyCode)
+        try c.encode(program, forKey: .program)
+        try c.encode(programKey, forKey: .programKey)
+        try c.encode(relisted, forKey: .relisted)
+        try c.encode(department, forKey: .department)
+        try c.encodeOrNull(formerDepartment, forKey: .formerDepartment)
+        try c.encodeOrNull(summary, forKey: .summary)
+        try c.encode(sdgGoals, forKey: .sdgGoals)
+        try c.encodeOrNull(indicator, forKey: .indicator)
+        try c.encode(amounts, forKey: .amounts)
+        try c.encodeOrNull(evaluation, forKey: .evaluation)
+        try c.encodeOrNull(evaluationReason, forKey: .evaluationReason)
+        try c.encode(lines, forKey: .lines)
+    }
 }
 
 /// The outcome indicator (成果指標) of a listing.
@@ -141,6 +182,19 @@ public struct IndicatorRecord: Codable, Sendable, Equatable {
         self.baseline = baseline
         self.midtermTarget = midtermTarget
         self.values = values
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, nameInferred, baseline, midtermTarget, values
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeOrNull(name, forKey: .name)
+        try c.encode(nameInferred, forKey: .nameInferred)
+        try c.encodeOrNull(baseline, forKey: .baseline)
+        try c.encodeOrNull(midtermTarget, forKey: .midtermTarget)
+        try c.encode(values, forKey: .values)
     }
 }
 
@@ -165,6 +219,19 @@ public struct IndicatorValue: Codable, Sendable, Equatable {
         self.number = number
         self.unit = unit
     }
+
+    enum CodingKeys: String, CodingKey {
+        case fiscalYear, kind, text, number, unit
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(fiscalYear, forKey: .fiscalYear)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(text, forKey: .text)
+        try c.encodeOrNull(number, forKey: .number)
+        try c.encodeOrNull(unit, forKey: .unit)
+    }
 }
 
 public enum AmountKind: String, Codable, Sendable, Equatable, CaseIterable {
@@ -182,6 +249,17 @@ public struct AmountRecord: Codable, Sendable, Equatable {
         self.kind = kind
         self.thousandYen = thousandYen
     }
+
+    enum CodingKeys: String, CodingKey {
+        case fiscalYear, kind, thousandYen
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(fiscalYear, forKey: .fiscalYear)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeOrNull(thousandYen, forKey: .thousandYen)
+    }
 }
 
 /// Something the reader noticed and carried on past.
@@ -194,5 +272,23 @@ public struct ReaderWarning: Codable, Sendable, Equatable {
         self.line = line
         self.code = code
         self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case line, code, message
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeOrNull(line, forKey: .line)
+        try c.encode(code, forKey: .code)
+        try c.encode(message, forKey: .message)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// The value, or an explicit `null` when it is nil (never an omitted key).
+    mutating func encodeOrNull<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }

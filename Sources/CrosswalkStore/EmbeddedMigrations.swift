@@ -589,6 +589,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- One row per program listed in a year: its goals, policies and amount of one kind.
+-- Set-based (grouped joins, no per-program subqueries) so it stays linear in size.
 CREATE FUNCTION crosswalk_year_programs(p_fiscal_year integer, p_kind text, p_organization text DEFAULT NULL)
 RETURNS TABLE (program_id bigint, name text, department text, goals smallint[], policy_count integer,
                listing_count integer, thousand_yen bigint, amount_missing boolean)
@@ -599,17 +600,19 @@ LANGUAGE sql STABLE AS $$
         JOIN documents d ON d.id = l.document_id
         JOIN organizations o ON o.id = d.organization_id
         WHERE l.fiscal_year = p_fiscal_year AND (p_organization IS NULL OR o.name = p_organization)
+    ), counted AS (
+        SELECT x.program_id, count(DISTINCT x.policy_id)::integer AS policy_count, count(*)::integer AS listing_count
+        FROM listed x GROUP BY x.program_id
+    ), goal_sets AS (
+        SELECT x.program_id, array_agg(DISTINCT g.goal ORDER BY g.goal)::smallint[] AS goals
+        FROM listed x JOIN listing_goals g ON g.listing_id = x.id GROUP BY x.program_id
     )
-    SELECT p.id, p.name, p.department,
-           coalesce((SELECT array_agg(DISTINCT g.goal ORDER BY g.goal) FROM listed x JOIN listing_goals g ON g.listing_id = x.id
-                     WHERE x.program_id = p.id), '{}')::smallint[],
-           (SELECT count(DISTINCT x.policy_id) FROM listed x WHERE x.program_id = p.id)::integer,
-           (SELECT count(*) FROM listed x WHERE x.program_id = p.id)::integer,
-           coalesce(a.thousand_yen, 0),
-           a.thousand_yen IS NULL
-    FROM programs p
-    LEFT JOIN current_amounts a ON a.program_id = p.id AND a.fiscal_year = p_fiscal_year AND a.kind = p_kind
-    WHERE p.id IN (SELECT program_id FROM listed);
+    SELECT p.id, p.name, p.department, coalesce(gs.goals, '{}'::smallint[]), c.policy_count, c.listing_count,
+           coalesce(a.thousand_yen, 0), a.thousand_yen IS NULL
+    FROM counted c
+    JOIN programs p ON p.id = c.program_id
+    LEFT JOIN goal_sets gs ON gs.program_id = c.program_id
+    LEFT JOIN current_amounts a ON a.program_id = c.program_id AND a.fiscal_year = p_fiscal_year AND a.kind = p_kind;
 $$;
 
 -- SDG contribution per goal: programs, counts, amounts, in gross or split mode.
@@ -674,32 +677,39 @@ CREATE FUNCTION crosswalk_goal_programs(p_goal integer, p_fiscal_year integer DE
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
-    goal_listings AS (
-        SELECT l.*
-        FROM current_listings l, y
-        WHERE l.fiscal_year = y.year
-          AND l.program_id IN (SELECT l2.program_id FROM current_listings l2 JOIN listing_goals g ON g.listing_id = l2.id
-                               WHERE l2.fiscal_year = y.year AND g.goal = p_goal)
+    year_listings AS (
+        SELECT l.id, l.program_id, l.policy_id, l.row_no, l.relisted, l.grade
+        FROM current_listings l JOIN y ON l.fiscal_year = y.year
+    ), members AS (
+        SELECT DISTINCT yl.program_id FROM year_listings yl JOIN listing_goals g ON g.listing_id = yl.id WHERE g.goal = p_goal
+    ), member_listings AS (
+        SELECT yl.* FROM year_listings yl JOIN members m ON m.program_id = yl.program_id
+    ), goal_sets AS (
+        SELECT ml.program_id, to_jsonb(array_agg(DISTINCT g.goal ORDER BY g.goal)) AS goals
+        FROM member_listings ml JOIN listing_goals g ON g.listing_id = ml.id GROUP BY ml.program_id
+    ), policy_lists AS (
+        SELECT ml.program_id,
+               jsonb_agg(jsonb_build_object('code', po.code, 'name', po.name, 'no', ml.row_no, 'relisted', ml.relisted,
+                                            'grade', ml.grade) ORDER BY po.code_key) AS policies,
+               (array_agg(ml.grade ORDER BY ml.id))[1] AS grade
+        FROM member_listings ml JOIN policies po ON po.id = ml.policy_id GROUP BY ml.program_id
+    ), amount_sets AS (
+        SELECT a.program_id, jsonb_object_agg(a.kind, a.thousand_yen) AS amounts
+        FROM current_amounts a JOIN y ON a.fiscal_year = y.year JOIN members m ON m.program_id = a.program_id
+        GROUP BY a.program_id
     )
     SELECT jsonb_build_object(
         'goal', s.goal, 'name_ja', s.name_ja, 'name_en', s.name_en, 'color', s.color,
         'fiscal_year', (SELECT year FROM y),
         'programs', coalesce((
-            SELECT jsonb_agg(entry ORDER BY entry->>'name')
-            FROM (
-                SELECT jsonb_build_object(
-                    'id', p.id, 'name', p.name, 'department', p.department,
-                    'goals', (SELECT to_jsonb(array_agg(DISTINCT g.goal ORDER BY g.goal)) FROM goal_listings gl JOIN listing_goals g ON g.listing_id = gl.id WHERE gl.program_id = p.id),
-                    'policies', (SELECT jsonb_agg(jsonb_build_object('code', po.code, 'name', po.name, 'no', gl.row_no,
-                                                                     'relisted', gl.relisted, 'grade', gl.grade) ORDER BY po.code_key)
-                                 FROM goal_listings gl JOIN policies po ON po.id = gl.policy_id WHERE gl.program_id = p.id),
-                    'amounts', (SELECT jsonb_object_agg(a.kind, a.thousand_yen) FROM current_amounts a, y
-                                WHERE a.program_id = p.id AND a.fiscal_year = y.year),
-                    'grade', (SELECT gl.grade FROM goal_listings gl WHERE gl.program_id = p.id ORDER BY gl.id LIMIT 1)
-                ) AS entry
-                FROM programs p WHERE p.id IN (SELECT program_id FROM goal_listings)
-            ) e), '[]')
-    )
+            SELECT jsonb_agg(jsonb_build_object(
+                       'id', p.id, 'name', p.name, 'department', p.department, 'goals', gs.goals,
+                       'policies', pl.policies, 'amounts', am.amounts, 'grade', pl.grade) ORDER BY p.name, p.id)
+            FROM members m
+            JOIN programs p ON p.id = m.program_id
+            LEFT JOIN goal_sets gs ON gs.program_id = m.program_id
+            LEFT JOIN policy_lists pl ON pl.program_id = m.program_id
+            LEFT JOIN amount_sets am ON am.program_id = m.program_id), '[]'))
     FROM sdg_goals s WHERE s.goal = p_goal;
 $$;
 
@@ -743,17 +753,18 @@ LANGUAGE sql STABLE AS $$
     FROM policies po WHERE po.code_key = p_code_key;
 $$;
 
--- Programs whose listings disagree on SDG goals, amounts or grades.
-CREATE FUNCTION crosswalk_conflicts(p_fiscal_year integer DEFAULT NULL)
+-- Programs whose listings disagree on SDG goals, amounts or grades (all programs of
+-- a year, or one program when p_program_id is given).
+CREATE FUNCTION crosswalk_conflicts(p_fiscal_year integer DEFAULT NULL, p_program_id bigint DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
     listed AS (
-        SELECT l.id, l.program_id, l.fiscal_year, l.row_no, l.grade, po.code,
+        SELECT l.id, l.program_id, l.row_no, l.grade, po.code,
                coalesce(l.snapshot->'sdg_goals', '[]') AS goals,
                coalesce(l.snapshot->'amounts', '[]') AS amounts
-        FROM current_listings l JOIN policies po ON po.id = l.policy_id, y
-        WHERE l.fiscal_year = y.year
+        FROM current_listings l JOIN policies po ON po.id = l.policy_id JOIN y ON l.fiscal_year = y.year
+        WHERE p_program_id IS NULL OR l.program_id = p_program_id
     ),
     differing AS (
         SELECT program_id, 'sdg_goals' AS field FROM listed GROUP BY program_id HAVING count(DISTINCT goals) > 1
@@ -761,23 +772,26 @@ LANGUAGE sql STABLE AS $$
         SELECT program_id, 'amounts' FROM listed GROUP BY program_id HAVING count(DISTINCT amounts) > 1
         UNION ALL
         SELECT program_id, 'grade' FROM listed GROUP BY program_id HAVING count(DISTINCT coalesce(grade, '')) > 1
+    ),
+    field_values AS (
+        SELECT df.program_id, df.field,
+               jsonb_agg(jsonb_build_object(
+                   'policy_code', x.code, 'no', x.row_no,
+                   'value', CASE df.field WHEN 'sdg_goals' THEN x.goals WHEN 'amounts' THEN x.amounts ELSE to_jsonb(x.grade) END)
+                   ORDER BY x.row_no) AS listings
+        FROM differing df JOIN listed x ON x.program_id = df.program_id
+        GROUP BY df.program_id, df.field
+    ),
+    per_program AS (
+        SELECT program_id, jsonb_agg(jsonb_build_object('field', field, 'listings', listings) ORDER BY field) AS conflicts
+        FROM field_values GROUP BY program_id
     )
     SELECT jsonb_build_object(
         'fiscal_year', (SELECT year FROM y),
         'programs', coalesce((
-            SELECT jsonb_agg(jsonb_build_object(
-                'id', p.id, 'name', p.name, 'department', p.department,
-                'conflicts', (SELECT jsonb_agg(jsonb_build_object(
-                                  'field', df.field,
-                                  'listings', (SELECT jsonb_agg(jsonb_build_object(
-                                                   'policy_code', x.code, 'no', x.row_no,
-                                                   'value', CASE df.field WHEN 'sdg_goals' THEN x.goals WHEN 'amounts' THEN x.amounts ELSE to_jsonb(x.grade) END)
-                                                   ORDER BY x.row_no)
-                                               FROM listed x WHERE x.program_id = p.id))
-                                  ORDER BY df.field)
-                              FROM differing df WHERE df.program_id = p.id))
-                ORDER BY p.name)
-            FROM programs p WHERE p.id IN (SELECT program_id FROM differing)), '[]'));
+            SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'department', p.department, 'conflicts', pp.conflicts)
+                             ORDER BY p.name, p.id)
+            FROM per_program pp JOIN programs p ON p.id = pp.program_id), '[]'));
 $$;
 
 -- Everything about one program: by id, or by name (exact, or ignoring width and spaces).
@@ -814,8 +828,7 @@ LANGUAGE sql STABLE AS $$
             SELECT jsonb_agg(jsonb_build_object('fiscal_year', a.fiscal_year, 'kind', a.kind, 'thousand_yen', a.thousand_yen)
                              ORDER BY a.fiscal_year, a.kind)
             FROM current_amounts a WHERE a.program_id = t.id), '[]'),
-        'conflicts', coalesce((SELECT c->'conflicts' FROM jsonb_array_elements(crosswalk_conflicts(NULL)->'programs') c
-                               WHERE (c->>'id')::bigint = t.id), '[]')
+        'conflicts', coalesce((SELECT c->'conflicts' FROM jsonb_array_elements(crosswalk_conflicts(t.last_fiscal_year, t.id)->'programs') c), '[]')
     )
     FROM target t;
 $$;

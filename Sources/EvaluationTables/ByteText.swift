@@ -1,6 +1,8 @@
 // Byte-level views over the decoded (validated) UTF-8 text. The hot loops classify
 // cells without building Strings; Strings are made only for values that are kept.
 
+import Foundation
+
 @usableFromInline
 struct ByteText {
     let buf: UnsafeBufferPointer<UInt8>
@@ -85,6 +87,12 @@ struct ByteText {
             i += 1
         }
         return false
+    }
+
+    /// True when `r` holds an ASCII space (memchr).
+    func containsSpace(_ r: Range<Int>) -> Bool {
+        guard !r.isEmpty, let base = buf.baseAddress else { return false }
+        return memchr(base + r.lowerBound, 0x20, r.count) != nil
     }
 
     func containsNonASCII(_ r: Range<Int>) -> Bool {

@@ -164,7 +164,7 @@ extension ByteText {
     /// The cell with wrap spaces removed (runs of ASCII spaces between Japanese
     /// characters); other spaces are kept as one space. U+3000 is always kept.
     func dewrapped(_ r: Range<Int>) -> String {
-        guard r.count > 2, contains(r, [0x20]) else { return string(r) }
+        guard r.count > 2, containsSpace(r) else { return string(r) }
         var out: [UInt8] = []
         out.reserveCapacity(r.count)
         var i = r.lowerBound
@@ -319,53 +319,113 @@ enum IndicatorNumber {
     /// 46549, `時間`). Numbers glued to a Latin letter (`R5`) or followed by 年度 are
     /// era years, not values, and are skipped.
     static func parse(_ text: String) -> (Double?, String?) {
-        let s = Array(text.unicodeScalars)
+        var text = text
+        return text.withUTF8 { parse(ByteText(buf: $0)) }
+    }
+
+    /// `parse(_:)` over UTF-8 bytes, without building scalar arrays or digit strings.
+    static func parse(_ t: ByteText) -> (Double?, String?) {
+        let n = t.buf.count
         var i = 0
-        while i < s.count {
-            guard CharClass.digitValue(s[i].value) != nil else { i += 1; continue }
-            if i > 0 {
-                let p = s[i - 1].value
-                if (p >= 0x41 && p <= 0x5A) || (p >= 0x61 && p <= 0x7A) || (p >= 0xFF21 && p <= 0xFF5A) {
-                    while i < s.count, CharClass.digitValue(s[i].value) != nil { i += 1 }
-                    continue
-                }
-            }
+        while i < n {
+            guard digit(t, at: i, end: n) != nil else { i += scalarLength(t[i]); continue }
             var negative = false
             if i > 0 {
-                let p = s[i - 1].value
+                let (p, pStart) = t.scalar(before: i)
+                if (p >= 0x41 && p <= 0x5A) || (p >= 0x61 && p <= 0x7A) || (p >= 0xFF21 && p <= 0xFF5A) {
+                    while i < n, let (_, length) = digit(t, at: i, end: n) { i += length }
+                    continue
+                }
                 negative = p == 0x25B3 || p == 0x25B2 || p == 0x2212 || p == 0xFF0D
-                    || (p == 0x2D && (i == 1 || !isAlnum(s[i - 2].value)))
+                    || (p == 0x2D && (pStart == 0 || !isAlnum(t.scalar(before: pStart).value)))
             }
-            var digits = ""
+            var mantissa: UInt64 = 0
+            var digitCount = 0
+            var fractionDigits = 0
             var k = i
             var seenPoint = false
-            while k < s.count {
-                let v = s[k].value
-                if let d = CharClass.digitValue(v) {
-                    digits.append(Character(String(d)))
-                } else if (v == 0x2C || v == 0xFF0C), k + 1 < s.count, CharClass.digitValue(s[k + 1].value) != nil {
-                    // thousands separator
-                } else if (v == 0x2E || v == 0xFF0E), !seenPoint, k + 1 < s.count, CharClass.digitValue(s[k + 1].value) != nil {
-                    digits.append(".")
-                    seenPoint = true
+            while k < n {
+                if let (d, length) = digit(t, at: k, end: n) {
+                    if digitCount < 19 { mantissa = mantissa &* 10 &+ UInt64(d) }
+                    digitCount += 1
+                    if seenPoint { fractionDigits += 1 }
+                    k += length
+                    continue
+                }
+                let b = t[k]
+                let separator: Int
+                if b == 0x2C || b == 0x2E {
+                    separator = 1
+                } else if b == 0xEF, k + 2 < n, t[k + 1] == 0xBC, t[k + 2] == 0x8C || t[k + 2] == 0x8E {
+                    separator = 3  // ， ．
                 } else {
                     break
                 }
-                k += 1
+                guard k + separator < n, digit(t, at: k + separator, end: n) != nil else { break }
+                let isPoint = b == 0x2E || (separator == 3 && t[k + 2] == 0x8E)
+                if isPoint {
+                    if seenPoint { break }
+                    seenPoint = true
+                }
+                k += separator
             }
-            // Skip era years: `7年度`.
-            if k + 1 < s.count, s[k].value == 0x5E74, s[k + 1].value == 0x5EA6 { i = k; continue }
-            guard var number = Double(digits) else { i = k; continue }
+            // Skip era years: `7年度` (年 E5 B9 B4, 度 E5 BA A6).
+            if k + 6 <= n, t[k] == 0xE5, t[k + 1] == 0xB9, t[k + 2] == 0xB4, t[k + 3] == 0xE5, t[k + 4] == 0xBA, t[k + 5] == 0xA6 {
+                i = k
+                continue
+            }
+            var number: Double
+            if digitCount <= 15 && fractionDigits <= 15 {
+                // Exact mantissa and power of ten: one correctly rounded division, the
+                // same double as parsing the decimal text.
+                number = Double(mantissa)
+                if fractionDigits > 0 { number /= powersOfTen[fractionDigits] }
+            } else {
+                number = Double(decimalText(t, i..<k)) ?? 0
+            }
             if negative { number = -number }
-            var unit = String.UnicodeScalarView()
             var u = k
-            while u < s.count, unit.count < 8, isUnitScalar(s[u].value) {
-                unit.append(s[u])
-                u += 1
+            var unitCount = 0
+            while u < n, unitCount < 8 {
+                let (v, length) = t.scalar(at: u)
+                guard isUnitScalar(v) else { break }
+                u += length
+                unitCount += 1
             }
-            return (number, unit.isEmpty ? nil : String(unit))
+            return (number, u > k ? t.string(k..<u) : nil)
         }
         return (nil, nil)
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { p in (0..<p).reduce(1.0) { x, _ in x * 10 } }
+
+    @inline(__always) private static func scalarLength(_ b: UInt8) -> Int {
+        b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+    }
+
+    /// An ASCII or full-width digit at `i` (full-width: EF BC 90…99).
+    @inline(__always) private static func digit(_ t: ByteText, at i: Int, end: Int) -> (Int, Int)? {
+        let b = t[i]
+        if b >= 0x30 && b <= 0x39 { return (Int(b - 0x30), 1) }
+        if b == 0xEF, i + 2 < end, t[i + 1] == 0xBC, t[i + 2] >= 0x90, t[i + 2] <= 0x99 { return (Int(t[i + 2] - 0x90), 3) }
+        return nil
+    }
+
+    /// The digits and point of `r` as ASCII text for `Double(_:)` (long numbers only).
+    private static func decimalText(_ t: ByteText, _ r: Range<Int>) -> String {
+        var out: [UInt8] = []
+        var i = r.lowerBound
+        while i < r.upperBound {
+            if let (d, length) = digit(t, at: i, end: r.upperBound) {
+                out.append(UInt8(0x30 + d))
+                i += length
+            } else {
+                let b = t[i]
+                if b == 0x2E || (b == 0xEF && t[i + 2] == 0x8E) { out.append(0x2E) }
+                i += b < 0x80 ? 1 : 3
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func isAlnum(_ v: UInt32) -> Bool {

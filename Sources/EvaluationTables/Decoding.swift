@@ -1,4 +1,5 @@
 import CrosswalkModel
+import Foundation
 
 /// Detects the document's encoding and hands back UTF-8 bytes.
 ///
@@ -54,13 +55,8 @@ enum TextDecoder {
 
     static func firstNUL(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { buf -> Int? in
-            var i = 0
-            let n = buf.count
-            while i < n {
-                if buf[i] == 0 { return i }
-                i += 1
-            }
-            return nil
+            guard let base = buf.baseAddress, let hit = memchr(base, 0, buf.count) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
         }
     }
 
@@ -150,52 +146,62 @@ enum CP932 {
     /// byte as the very last byte is a truncation (reported, not an error).
     static func decode(_ bytes: [UInt8]) -> Result<([UInt8], Bool), CP932Failure> {
         let table = self.table
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 2)
         var truncated = false
-        let failure: Int? = bytes.withUnsafeBufferPointer { buf -> Int? in
-            table.withUnsafeBufferPointer { table -> Int? in
-                let n = buf.count
-                var i = 0
-                while i < n {
-                    let b = buf[i]
-                    if b < 0x80 {
-                        out.append(b)
-                        i += 1
-                    } else if b >= 0xA1 && b <= 0xDF {
-                        // Half-width katakana U+FF61…U+FF9F.
-                        appendUTF8(UInt32(b) - 0xA1 + 0xFF61, to: &out)
-                        i += 1
-                    } else if let lead = leadIndex(b) {
-                        if i + 1 >= n { truncated = true; return nil }
-                        let t = buf[i + 1]
-                        guard t >= 0x40, t <= 0xFC, t != 0x7F else { return i }
-                        let u = table[lead * 189 + Int(t) - 0x40]
-                        if u == 0xFFFD { return i }
-                        appendUTF8(UInt32(u), to: &out)
-                        i += 2
-                    } else {
-                        return i
+        var failure: Int? = nil
+        // Every byte becomes at most three bytes of UTF-8 (a half-width katakana byte).
+        let out = [UInt8](unsafeUninitializedCapacity: bytes.count * 3 + 4) { out, written in
+            let o = out.baseAddress!
+            var w = 0
+            failure = bytes.withUnsafeBufferPointer { buf -> Int? in
+                table.withUnsafeBufferPointer { table -> Int? in
+                    let n = buf.count
+                    var i = 0
+                    while i < n {
+                        let b = buf[i]
+                        if b < 0x80 {
+                            o[w] = b
+                            w += 1
+                            i += 1
+                        } else if b >= 0xA1 && b <= 0xDF {
+                            // Half-width katakana U+FF61…U+FF9F.
+                            w += putUTF8(UInt32(b) - 0xA1 + 0xFF61, o + w)
+                            i += 1
+                        } else if let lead = leadIndex(b) {
+                            if i + 1 >= n { truncated = true; return nil }
+                            let t = buf[i + 1]
+                            guard t >= 0x40, t <= 0xFC, t != 0x7F else { return i }
+                            let u = table[lead * 189 + Int(t) - 0x40]
+                            if u == 0xFFFD { return i }
+                            w += putUTF8(UInt32(u), o + w)
+                            i += 2
+                        } else {
+                            return i
+                        }
                     }
+                    return nil
                 }
-                return nil
             }
+            written = w
         }
         if let failure { return .failure(CP932Failure(offset: failure)) }
         return .success((out, truncated))
     }
 
+    /// Writes `u` (< U+10000) as UTF-8 at `p`; returns the byte count.
     @inline(__always)
-    static func appendUTF8(_ u: UInt32, to out: inout [UInt8]) {
+    static func putUTF8(_ u: UInt32, _ p: UnsafeMutablePointer<UInt8>) -> Int {
         if u < 0x80 {
-            out.append(UInt8(u))
+            p[0] = UInt8(u)
+            return 1
         } else if u < 0x800 {
-            out.append(UInt8(0xC0 | (u >> 6)))
-            out.append(UInt8(0x80 | (u & 0x3F)))
+            p[0] = UInt8(0xC0 | (u >> 6))
+            p[1] = UInt8(0x80 | (u & 0x3F))
+            return 2
         } else {
-            out.append(UInt8(0xE0 | (u >> 12)))
-            out.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (u & 0x3F)))
+            p[0] = UInt8(0xE0 | (u >> 12))
+            p[1] = UInt8(0x80 | ((u >> 6) & 0x3F))
+            p[2] = UInt8(0x80 | (u & 0x3F))
+            return 3
         }
     }
 

@@ -158,8 +158,7 @@ struct DocumentParser {
         cells.reserveCapacity(n / 24 + 16)
         while start < n || (start == n && line == 0) {
             line += 1
-            var end = start
-            while end < n && buf[end] != separator { end += 1 }
+            let end = Self.find(separator, in: buf, from: start, to: n)
             let next = end + 1
             var contentEnd = end
             if contentEnd > start && buf[contentEnd - 1] == 0x0D { contentEnd -= 1 }
@@ -173,19 +172,22 @@ struct DocumentParser {
         }
     }
 
+    /// The offset of the first `byte` in `buf[from..<to]`, or `to` (memchr: vectorised).
+    @inline(__always) static func find(_ byte: UInt8, in buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        guard from < to, let base = buf.baseAddress, let hit = memchr(base + from, Int32(byte), to - from) else { return to }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+    }
+
     private mutating func classifyLine(line: Int, _ range: Range<Int>) {
         let first = cells.count
         var cellStart = range.lowerBound
-        var i = range.lowerBound
         let buf = text.buf
-        while i < range.upperBound {
-            if buf[i] == 0x09 {
-                cells.append(text.trim(cellStart..<i))
-                cellStart = i + 1
-            }
-            i += 1
+        while true {
+            let tab = Self.find(0x09, in: buf, from: cellStart, to: range.upperBound)
+            cells.append(text.trim(cellStart..<tab))
+            if tab == range.upperBound { break }
+            cellStart = tab + 1
         }
-        cells.append(text.trim(cellStart..<range.upperBound))
         let count = cells.count - first
         var row = Row(line: line, firstCell: first, cellCount: count, kind: .blank, page: pages.count - 1)
         row.kind = classify(first..<(first + count))
@@ -377,15 +379,16 @@ struct DocumentParser {
     private mutating func buildReferences() {
         guard pages.contains(where: \.wrapped) else { return }
         var wanted: Set<ByteKey> = []
-        var wantedLengths: Set<Int> = []
+        // Whitespace-free lengths wanted (at most referenceMaxBytes): a table, not a Set.
+        var wantedLengths = [Bool](repeating: false, count: Self.referenceMaxBytes + 1)
         for row in rows where pages.indices.contains(row.page) && pages[row.page].wrapped {
             guard row.kind != .blank, row.kind != .title, row.kind != .header else { continue }
             for c in row.firstCell..<(row.firstCell + row.cellCount) {
                 let r = cells[c]
-                if r.count > 3, r.count <= Self.referenceMaxBytes, text.contains(r, [0x20]) {
+                if r.count > 3, r.count <= Self.referenceMaxBytes, text.containsSpace(r) {
                     let key = ByteKey(text.stripped(r))
                     wanted.insert(key)
-                    wantedLengths.insert(key.bytes.count)
+                    wantedLengths[key.bytes.count] = true
                 }
             }
         }
@@ -394,7 +397,7 @@ struct DocumentParser {
             guard row.kind != .blank, row.kind != .title, row.kind != .header else { continue }
             for c in row.firstCell..<(row.firstCell + row.cellCount) {
                 let r = cells[c]
-                guard r.count > 3, r.count <= Self.referenceMaxBytes, wantedLengths.contains(text.strippedCount(r)) else { continue }
+                guard r.count > 3, r.count <= Self.referenceMaxBytes, wantedLengths[text.strippedCount(r)] else { continue }
                 let key = ByteKey(text.stripped(r))
                 if wanted.contains(key), references[key] == nil { references[key] = text.string(r) }
             }
@@ -406,7 +409,7 @@ struct DocumentParser {
     /// Readable text of a cell: verbatim on unwrapped pages; on wrapped pages the
     /// spacing of the same value elsewhere, else wrap spaces removed.
     private func readable(_ r: Range<Int>, wrapped: Bool) -> (text: String, restored: Bool) {
-        guard wrapped, r.count > 3, text.contains(r, [0x20]) else { return (text.string(r), false) }
+        guard wrapped, r.count > 3, text.containsSpace(r) else { return (text.string(r), false) }
         if !references.isEmpty, r.count <= Self.referenceMaxBytes, let reference = references[ByteKey(text.stripped(r))] {
             return (reference, true)
         }
@@ -581,7 +584,7 @@ struct DocumentParser {
 
     private func gradeText(_ r: Range<Int>, wrapped: Bool) -> String {
         // Grades are single words: spaces inside them are always wraps.
-        if text.contains(r, [0x20]) {
+        if text.containsSpace(r) {
             let bare = text.stripped(r)
             if Grades.knownBytes.contains(ByteKey(bare)) { return String(decoding: bare, as: UTF8.self) }
             return wrapped ? text.dewrapped(r) : text.string(r)

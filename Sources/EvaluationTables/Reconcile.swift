@@ -1,41 +1,100 @@
 import CrosswalkModel
+import Dispatch
+import Foundation
 
 /// Cross-listing checks for listings of one program (same `programKey`): fills a
 /// missing indicator name from another listing, and reports SDG sets, amounts and
 /// grades that disagree, naming both listings.
+///
+/// Two phases: the groups of listings (one per program key) are examined in parallel
+/// against the documents as they are (a group's name fills and comparisons only read
+/// its own listings, and comparisons never read names); then, in group order, the
+/// fills are applied and the warnings appended, each message once per document.
 enum Reconciler {
-    struct Ref {
+    struct Ref: Sendable {
         var doc: Int
         var listing: Int
     }
 
+    /// What examining some groups found, in group order.
+    struct Outcome: Sendable {
+        var fills: [(Ref, String)] = []
+        var warnings: [(doc: Int, warning: ReaderWarning)] = []
+    }
+
     static func run(_ docs: inout [EvaluationDocument], sameDocument: Bool, crossDocument: Bool) {
-        var groups: [ByteKey: [Ref]] = [:]
-        var order: [ByteKey] = []
-        for d in docs.indices {
-            for l in docs[d].listings.indices {
-                let key = ByteKey(docs[d].listings[l].programKey)
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(Ref(doc: d, listing: l))
+        let groups = multiListingGroups(docs)
+        guard !groups.isEmpty else { return }
+        let outcomes = examine(docs, groups, sameDocument: sameDocument, crossDocument: crossDocument)
+        // Messages already present per document; built on the first warning added to it.
+        var seen = Seen(count: docs.count)
+        for outcome in outcomes {
+            for (ref, name) in outcome.fills {
+                docs[ref.doc].listings[ref.listing].indicator?.name = name
+                docs[ref.doc].listings[ref.listing].indicator?.nameInferred = true
+            }
+            for (d, warning) in outcome.warnings where seen.insert(warning.message, doc: d, docs) {
+                docs[d].warnings.append(warning)
             }
         }
+    }
+
+    /// Listings grouped by program key, groups in order of first appearance; only
+    /// groups of two or more.
+    private static func multiListingGroups(_ docs: [EvaluationDocument]) -> [[Ref]] {
+        var groupIndex: [StringBytesKey: Int] = [:]
+        var groups: [[Ref]] = []
+        var listingCount = 0
+        for doc in docs { listingCount += doc.listings.count }
+        groupIndex.reserveCapacity(listingCount)
+        for d in docs.indices {
+            for l in docs[d].listings.indices {
+                let key = StringBytesKey(docs[d].listings[l].programKey)
+                if let g = groupIndex[key] {
+                    groups[g].append(Ref(doc: d, listing: l))
+                } else {
+                    groupIndex[key] = groups.count
+                    groups.append([Ref(doc: d, listing: l)])
+                }
+            }
+        }
+        return groups.filter { $0.count > 1 }
+    }
+
+    /// Phase one: consecutive runs of groups examined in parallel, outcomes in order.
+    private static func examine(_ docs: [EvaluationDocument], _ groups: [[Ref]], sameDocument: Bool, crossDocument: Bool) -> [Outcome] {
+        let tasks = groups.count < 512 ? 1 : min(64, groups.count / 256)
+        let results = UnsafeMutableBufferPointer<Outcome>.allocate(capacity: tasks)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        let work: @Sendable (Int) -> Void = { t in
+            var outcome = Outcome()
+            for g in (groups.count * t / tasks)..<(groups.count * (t + 1) / tasks) {
+                examineGroup(docs, groups[g], sameDocument: sameDocument, crossDocument: crossDocument, into: &outcome)
+            }
+            // Each task initializes only its own slot.
+            (slots.baseAddress! + t).initialize(to: outcome)
+        }
+        if tasks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: tasks, execute: work) }
+        let outcomes = Array(results)
+        _ = results.deinitialize()
+        return outcomes
+    }
+
+    private static func examineGroup(_ docs: [EvaluationDocument], _ refs: [Ref], sameDocument: Bool, crossDocument: Bool, into outcome: inout Outcome) {
         func inScope(_ a: Ref, _ b: Ref) -> Bool {
             a.doc == b.doc ? sameDocument : crossDocument
         }
-        var seen: [Set<ByteKey>] = docs.map { doc in Set(doc.warnings.map { ByteKey($0.message) }) }
-        for key in order {
-            guard let refs = groups[key], refs.count > 1 else { continue }
-            inferNames(&docs, refs, inScope: inScope)
-            for (i, ref) in refs.enumerated() where i > 0 {
-                let earlier = refs[..<i].filter { inScope($0, ref) }
-                guard !earlier.isEmpty else { continue }
-                let year = docs[ref.doc].fiscalYear
-                // SDG goals and grades are per fiscal year: compare within one year.
-                if let other = earlier.first(where: { docs[$0.doc].fiscalYear == year }) {
-                    compareGoalsAndGrades(&docs, &seen, other, ref)
-                }
-                compareAmounts(&docs, &seen, earlier, ref)
+        inferNames(docs, refs, inScope: inScope, into: &outcome)
+        for (i, ref) in refs.enumerated() where i > 0 {
+            let earlier = refs[..<i].filter { inScope($0, ref) }
+            guard !earlier.isEmpty else { continue }
+            let year = docs[ref.doc].fiscalYear
+            // SDG goals and grades are per fiscal year: compare within one year.
+            if let other = earlier.first(where: { docs[$0.doc].fiscalYear == year }) {
+                compareGoalsAndGrades(docs, other, ref, into: &outcome)
             }
+            compareAmounts(docs, earlier, ref, into: &outcome)
         }
     }
 
@@ -46,16 +105,17 @@ enum Reconciler {
         return "\(code) No.\(no) (\(docs[r.doc].source):\(line))"
     }
 
-    private static func addWarning(_ docs: inout [EvaluationDocument], _ seen: inout [Set<ByteKey>], at r: Ref, code: String, message: String) {
+    private static func addWarning(_ docs: [EvaluationDocument], at r: Ref, code: String, message: String, into outcome: inout Outcome) {
         let line = docs[r.doc].listings[r.listing].lines.first
         let program = docs[r.doc].listings[r.listing].program
         let department = docs[r.doc].listings[r.listing].department
         let text = "\(docs[r.doc].source):\(line ?? 0): program `\(program)` (\(department)): " + message
-        let warning = ReaderWarning(line: line, code: code, message: text)
-        if seen[r.doc].insert(ByteKey(text)).inserted { docs[r.doc].warnings.append(warning) }
+        outcome.warnings.append((r.doc, ReaderWarning(line: line, code: code, message: text)))
     }
 
-    private static func inferNames(_ docs: inout [EvaluationDocument], _ refs: [Ref], inScope: (Ref, Ref) -> Bool) {
+    /// Fills are independent of each other: a listing whose name is missing (or was
+    /// inferred) is never a donor.
+    private static func inferNames(_ docs: [EvaluationDocument], _ refs: [Ref], inScope: (Ref, Ref) -> Bool, into outcome: inout Outcome) {
         for ref in refs {
             guard let indicator = docs[ref.doc].listings[ref.listing].indicator, indicator.name == nil else { continue }
             let year = docs[ref.doc].fiscalYear
@@ -68,25 +128,24 @@ enum Reconciler {
                 abs(docs[a.doc].fiscalYear - year) < abs(docs[b.doc].fiscalYear - year)
             }
             guard let donor, let name = docs[donor.doc].listings[donor.listing].indicator?.name else { continue }
-            docs[ref.doc].listings[ref.listing].indicator?.name = name
-            docs[ref.doc].listings[ref.listing].indicator?.nameInferred = true
+            outcome.fills.append((ref, name))
         }
     }
 
-    private static func compareGoalsAndGrades(_ docs: inout [EvaluationDocument], _ seen: inout [Set<ByteKey>], _ a: Ref, _ b: Ref) {
+    private static func compareGoalsAndGrades(_ docs: [EvaluationDocument], _ a: Ref, _ b: Ref, into outcome: inout Outcome) {
         let goalsA = docs[a.doc].listings[a.listing].sdgGoals
         let goalsB = docs[b.doc].listings[b.listing].sdgGoals
         if goalsA != goalsB {
-            addWarning(&docs, &seen, at: b, code: "sdg_conflict",
-                message: "SDG goals differ: \(label(docs, a)) has \(goalsA), \(label(docs, b)) has \(goalsB)")
+            addWarning(docs, at: b, code: "sdg_conflict",
+                message: "SDG goals differ: \(label(docs, a)) has \(goalsA), \(label(docs, b)) has \(goalsB)", into: &outcome)
         }
         if let ga = docs[a.doc].listings[a.listing].evaluation, let gb = docs[b.doc].listings[b.listing].evaluation, ga != gb {
-            addWarning(&docs, &seen, at: b, code: "grade_conflict",
-                message: "evaluation differs: \(label(docs, a)) is `\(ga)`, \(label(docs, b)) is `\(gb)`")
+            addWarning(docs, at: b, code: "grade_conflict",
+                message: "evaluation differs: \(label(docs, a)) is `\(ga)`, \(label(docs, b)) is `\(gb)`", into: &outcome)
         }
     }
 
-    private static func compareAmounts(_ docs: inout [EvaluationDocument], _ seen: inout [Set<ByteKey>], _ earlier: [Ref], _ b: Ref) {
+    private static func compareAmounts(_ docs: [EvaluationDocument], _ earlier: [Ref], _ b: Ref, into outcome: inout Outcome) {
         let amountsB = docs[b.doc].listings[b.listing].amounts
         for amount in amountsB {
             guard let value = amount.thousandYen else { continue }
@@ -95,11 +154,43 @@ enum Reconciler {
                     let otherValue = other.thousandYen
                 else { continue }
                 if otherValue != value {
-                    addWarning(&docs, &seen, at: b, code: "amount_conflict",
-                        message: "FY\(amount.fiscalYear) \(amount.kind.rawValue) differs: \(label(docs, a)) has \(otherValue), \(label(docs, b)) has \(value) (thousand yen)")
+                    addWarning(docs, at: b, code: "amount_conflict",
+                        message: "FY\(amount.fiscalYear) \(amount.kind.rawValue) differs: \(label(docs, a)) has \(otherValue), \(label(docs, b)) has \(value) (thousand yen)", into: &outcome)
                 }
                 break
             }
         }
+    }
+
+    /// Warning messages per document, for not adding one twice (the run is idempotent).
+    struct Seen {
+        private var sets: [Set<ByteKey>?]
+
+        init(count: Int) { sets = Array(repeating: nil, count: count) }
+
+        /// Records `message` for document `d`; false when it is already there.
+        mutating func insert(_ message: String, doc d: Int, _ docs: [EvaluationDocument]) -> Bool {
+            if sets[d] == nil { sets[d] = Set(docs[d].warnings.map { ByteKey($0.message) }) }
+            return sets[d]!.insert(ByteKey(message)).inserted
+        }
+    }
+}
+
+/// A String key hashed and compared by its UTF-8 bytes, without copying them (String's
+/// own hashing and equality normalise non-ASCII text, which keys never need).
+struct StringBytesKey: Hashable {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    func hash(into hasher: inout Hasher) {
+        var s = string
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        var x = a.string
+        var y = b.string
+        return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
     }
 }

@@ -17,9 +17,7 @@ public enum SHA256 {
     /// The digest of `bytes` as 32 bytes.
     public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
         let message = Array(bytes)
-        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
-            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
-        )
+        var h: State = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
         // The tail: remaining bytes, 0x80, zero padding, 64-bit big-endian bit length.
         let fullBlocks = message.count / 64
         var tail = Array(message[(fullBlocks * 64)...])
@@ -28,42 +26,15 @@ public enum SHA256 {
         let bitLength = UInt64(message.count) &* 8
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
 
-        var w = [UInt32](repeating: 0, count: 64)
-        k.withUnsafeBufferPointer { k in
-            w.withUnsafeMutableBufferPointer { w in
-                func compress(_ block: UnsafeBufferPointer<UInt8>) {
-                    for i in 0..<16 {
-                        let b = 4 * i
-                        w[i] = UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8 | UInt32(block[b + 3])
-                    }
-                    for i in 16..<64 {
-                        let x = w[i - 15], y = w[i - 2]
-                        let s0 = (x >> 7 | x << 25) ^ (x >> 18 | x << 14) ^ (x >> 3)
-                        let s1 = (y >> 17 | y << 15) ^ (y >> 19 | y << 13) ^ (y >> 10)
-                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-                    }
-                    var (a, b, c, d, e, f, g, hh) = h
-                    for i in 0..<64 {
-                        let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                        let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        hh = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
-                    }
-                    h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            k.withUnsafeBufferPointer { k in
+                let w = w.baseAddress!
+                let k = k.baseAddress!
+                message.withUnsafeBytes { m in
+                    for n in 0..<fullBlocks { compress(&h, m.baseAddress! + n * 64, w, k) }
                 }
-                message.withUnsafeBufferPointer { m in
-                    for n in 0..<fullBlocks {
-                        compress(UnsafeBufferPointer(rebasing: m[(n * 64)..<(n * 64 + 64)]))
-                    }
-                }
-                tail.withUnsafeBufferPointer { t in
-                    for n in 0..<(t.count / 64) {
-                        compress(UnsafeBufferPointer(rebasing: t[(n * 64)..<(n * 64 + 64)]))
-                    }
+                tail.withUnsafeBytes { t in
+                    for n in 0..<(t.count / 64) { compress(&h, t.baseAddress! + n * 64, w, k) }
                 }
             }
         }
@@ -76,6 +47,49 @@ public enum SHA256 {
             out.append(UInt8(truncatingIfNeeded: word))
         }
         return out
+    }
+
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
+
+    /// One round; the callers rotate the roles of the eight working variables instead
+    /// of moving their values.
+    @inline(__always) private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
+    ) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ kw
+        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+        d = d &+ t1
+        h = t1 &+ t2
+    }
+
+    /// Processes one 64-byte block at `block` (`w`: 64 words of scratch space).
+    @inline(__always) private static func compress(
+        _ state: inout State, _ block: UnsafeRawPointer, _ w: UnsafeMutablePointer<UInt32>, _ k: UnsafePointer<UInt32>
+    ) {
+        for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+        for i in 16..<64 {
+            let x = w[i - 15], y = w[i - 2]
+            let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+            let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, h) = state
+        var i = 0
+        while i < 64 {
+            round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+            round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+            round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+            round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+            round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[i + 4])
+            round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[i + 5])
+            round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[i + 6])
+            round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[i + 7])
+            i += 8
+        }
+        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
     }
 
     /// The digest as 64 lowercase hex digits.

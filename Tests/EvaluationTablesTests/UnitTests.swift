@@ -1,4 +1,5 @@
 import CrosswalkModel
+import Foundation
 import XCTest
 
 @testable import EvaluationTables
@@ -179,6 +180,9 @@ final class CompactJSONTests: XCTestCase {
         var docs = [
             try reader.read(try Fixture.sample, source: "digital_R5.txt"),
             try reader.read(try Fixture.sample(setting: [(8, 14, "5,0x0"), (10, 17, "要改善"), (9, 2, "")]), source: "dir/with \"quotes\"\\and\ttab.txt"),
+            // No.3 (renamed, so no other listing lends it an indicator name) with a `—`
+            // amount, the `指標名等` placeholder and no former department.
+            try reader.read(try Fixture.sample(setting: [(10, 3, "ペーパーレス試行事業"), (10, 13, "—"), (10, 7, "指標名等"), (10, 5, "")]), source: "nulls.txt"),
         ]
         docs[1].listings[0].indicator?.values.append(IndicatorValue(fiscalYear: 2023, kind: .achievement, text: "12.5%/年", number: 12.5, unit: "%"))
         docs[1].listings[1].indicator = IndicatorRecord(name: nil, nameInferred: false, baseline: nil, midtermTarget: nil, values: [])
@@ -192,5 +196,177 @@ final class CompactJSONTests: XCTestCase {
         XCTAssertEqual(String(decoding: fast, as: UTF8.self), String(decoding: foundation, as: UTF8.self))
         XCTAssertEqual(fast, [UInt8](foundation))
         XCTAssertEqual(CompactJSON.encode(EvaluationBatch(documents: [])), [UInt8](try EvaluationJSON.encoder(pretty: false).encode(EvaluationBatch(documents: []))))
+
+        // The nulls are written, not omitted.
+        let no3 = try XCTUnwrap(docs[2].listings.first { $0.no == 3 })
+        XCTAssertNil(no3.amounts[0].thousandYen)
+        XCTAssertNil(no3.indicator?.name)
+        XCTAssertNil(no3.formerDepartment)
+        let json = String(decoding: fast, as: UTF8.self)
+        for fragment in [
+            #"{"fiscal_year":2022,"kind":"settled","thousand_yen":null}"#,
+            #""former_department":null,"indicator":{"baseline":null,"midterm_target":"#,
+            #""name":null,"name_inferred":false,"#,
+            #""indicator":null,"lines":"#,
+            #"{"code":"x","line":null,"message":"#,
+            #""evaluation":null,"evaluation_text":"#,
+        ] {
+            XCTAssertTrue(json.contains(fragment), fragment)
+        }
+        XCTAssertEqual(try EvaluationJSON.decoder().decode(EvaluationBatch.self, from: Data(fast)), batch)
+    }
+
+    /// Every optional key is present (as `null` when nil) at every level.
+    func testOptionalFieldsAreExplicitNulls() throws {
+        let listing = ListingRecord(
+            no: 1, policyCode: "", program: "p", programKey: "p|", relisted: false, department: "",
+            formerDepartment: nil, summary: nil, sdgGoals: [],
+            indicator: IndicatorRecord(name: nil, nameInferred: false, baseline: nil, midtermTarget: nil,
+                values: [IndicatorValue(fiscalYear: 2023, kind: .target, text: "計画の推進", number: nil, unit: nil)]),
+            amounts: [AmountRecord(fiscalYear: 2023, kind: .budget, thousandYen: nil)],
+            evaluation: nil, evaluationReason: nil, lines: [1])
+        let doc = EvaluationDocument(
+            source: "s", sha256: "", encoding: .utf8, fiscalYear: 2023, organization: "",
+            policies: [PolicyRecord(code: "I-1", codeKey: "i-1", name: "", evaluation: nil, evaluationText: nil, lines: [1])],
+            listings: [listing, { var l = listing; l.indicator = nil; return l }()],
+            warnings: [ReaderWarning(line: nil, code: "c", message: "m")])
+        let batch = EvaluationBatch(documents: [doc])
+        let foundation = try EvaluationJSON.encoder(pretty: false).encode(batch)
+        XCTAssertEqual(CompactJSON.encode(batch), [UInt8](foundation))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: foundation) as? [String: Any])
+        let d = try XCTUnwrap((object["documents"] as? [[String: Any]])?.first)
+        let listings = try XCTUnwrap(d["listings"] as? [[String: Any]])
+        func assertNull(_ o: [String: Any]?, _ keys: [String], line: UInt = #line) {
+            for key in keys {
+                XCTAssertTrue(o?[key] is NSNull, "\(key) is \(String(describing: o?[key]))", line: line)
+            }
+        }
+        assertNull(listings[0], ["former_department", "summary", "evaluation", "evaluation_reason"])
+        assertNull(listings[1], ["indicator"])
+        let indicator = listings[0]["indicator"] as? [String: Any]
+        assertNull(indicator, ["name", "baseline", "midterm_target"])
+        assertNull((indicator?["values"] as? [[String: Any]])?.first, ["number", "unit"])
+        assertNull((listings[0]["amounts"] as? [[String: Any]])?.first, ["thousand_yen"])
+        assertNull((d["policies"] as? [[String: Any]])?.first, ["evaluation", "evaluation_text"])
+        assertNull((d["warnings"] as? [[String: Any]])?.first, ["line"])
+        XCTAssertEqual(try EvaluationJSON.decoder().decode(EvaluationBatch.self, from: foundation), batch)
+    }
+
+    /// Decoding accepts the older form that omitted nil optionals.
+    func testDecodesOmittedOptionalKeys() throws {
+        let json = #"""
+            {"documents":[{"encoding":"utf-8","fiscal_year":2023,"listings":[
+              {"amounts":[{"fiscal_year":2023,"kind":"budget"}],"department":"","lines":[1],"no":1,
+               "policy_code":"","program":"p","program_key":"p|","relisted":false,"sdg_goals":[],
+               "indicator":{"name_inferred":false,"values":[{"fiscal_year":2023,"kind":"target","text":"t"}]}},
+              {"amounts":[],"department":"","lines":[2],"no":2,"policy_code":"","program":"q",
+               "program_key":"q|","relisted":false,"sdg_goals":[]}],
+             "organization":"","policies":[{"code":"I-1","code_key":"i-1","lines":[1],"name":""}],
+             "sha256":"","source":"s","warnings":[{"code":"c","message":"m"}]}],
+             "format":"crosswalk.evaluation/1"}
+            """#
+        let batch = try EvaluationJSON.decoder().decode(EvaluationBatch.self, from: Data(json.utf8))
+        let d = try XCTUnwrap(batch.documents.first)
+        XCTAssertNil(d.listings[0].amounts[0].thousandYen)
+        XCTAssertNil(d.listings[0].indicator?.name)
+        XCTAssertNil(d.listings[0].indicator?.values[0].number)
+        XCTAssertNil(d.listings[0].formerDepartment)
+        XCTAssertNil(d.listings[1].indicator)
+        XCTAssertNil(d.policies[0].evaluation)
+        XCTAssertNil(d.warnings[0].line)
+        // Re-encoded, the omitted keys come back as nulls.
+        XCTAssertTrue(String(decoding: CompactJSON.encode(batch), as: UTF8.self).contains(#""indicator":null"#))
+    }
+}
+
+final class IndicatorNumberEquivalenceTests: XCTestCase {
+    /// The scalar-array implementation the byte-level `IndicatorNumber.parse` replaced.
+    static func reference(_ text: String) -> (Double?, String?) {
+        func isAlnum(_ v: UInt32) -> Bool { (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) }
+        func isUnitScalar(_ v: UInt32) -> Bool {
+            switch v {
+            case 0x25, 0xFF05, 0x2030, 0x33A1, 0x33A5, 0x33CA, 0x339C...0x339E, 0x338F, 0x33A0: return true
+            case 0x41...0x5A, 0x61...0x7A, 0xFF21...0xFF3A, 0xFF41...0xFF5A: return true
+            case 0x30A1...0x30FA, 0x30FC, 0x3005, 0x4E00...0x9FFF, 0xFF66...0xFF9F: return true
+            default: return false
+            }
+        }
+        let s = Array(text.unicodeScalars)
+        var i = 0
+        while i < s.count {
+            guard CharClass.digitValue(s[i].value) != nil else { i += 1; continue }
+            if i > 0 {
+                let p = s[i - 1].value
+                if (p >= 0x41 && p <= 0x5A) || (p >= 0x61 && p <= 0x7A) || (p >= 0xFF21 && p <= 0xFF5A) {
+                    while i < s.count, CharClass.digitValue(s[i].value) != nil { i += 1 }
+                    continue
+                }
+            }
+            var negative = false
+            if i > 0 {
+                let p = s[i - 1].value
+                negative = p == 0x25B3 || p == 0x25B2 || p == 0x2212 || p == 0xFF0D
+                    || (p == 0x2D && (i == 1 || !isAlnum(s[i - 2].value)))
+            }
+            var digits = ""
+            var k = i
+            var seenPoint = false
+            while k < s.count {
+                let v = s[k].value
+                if let d = CharClass.digitValue(v) {
+                    digits.append(Character(String(d)))
+                } else if (v == 0x2C || v == 0xFF0C), k + 1 < s.count, CharClass.digitValue(s[k + 1].value) != nil {
+                } else if (v == 0x2E || v == 0xFF0E), !seenPoint, k + 1 < s.count, CharClass.digitValue(s[k + 1].value) != nil {
+                    digits.append(".")
+                    seenPoint = true
+                } else {
+                    break
+                }
+                k += 1
+            }
+            if k + 1 < s.count, s[k].value == 0x5E74, s[k + 1].value == 0x5EA6 { i = k; continue }
+            guard var number = Double(digits) else { i = k; continue }
+            if negative { number = -number }
+            var unit = String.UnicodeScalarView()
+            var u = k
+            while u < s.count, unit.count < 8, isUnitScalar(s[u].value) {
+                unit.append(s[u])
+                u += 1
+            }
+            return (number, unit.isEmpty ? nil : String(unit))
+        }
+        return (nil, nil)
+    }
+
+    func assertSame(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
+        let fast = IndicatorNumber.parse(text)
+        let slow = Self.reference(text)
+        XCTAssertEqual(fast.0?.bitPattern, slow.0?.bitPattern, "number of \(text): \(String(describing: fast.0)) vs \(String(describing: slow.0))", file: file, line: line)
+        XCTAssertEqual(fast.1, slow.1, "unit of \(text)", file: file, line: line)
+    }
+
+    func testMatchesReferenceOnEdgeCases() {
+        for text in [
+            "", "1", "０", "１２３", "46,549時間", "年間削減作業時間：46,549時間", "85%（R7年度）", "R7年度までに12.5MW",
+            "計画の着実な推進", "△1,200", "▲５", "-3", "a-3", "1-3", "−2.5%", "－１．５％", "1.2.3", "1,2,3,4", "1,", "1.",
+            "12,345.678万人", "0.001t", "00012", "3.14159265358979323846", "123456789012345678901234567890",
+            "1234567890123456", "0.1234567890123456789", "R5年度 7年度 8件", "Ｒ７年度３件", "ｋ５", "H30年度の12",
+            "5年", "5年度", "5年度末", "10％以上", "2,000人／年", "約1.5倍", "100ＭＷ", "12ｋｍ²", "1‰", "3㎡", "9㎞",
+            "第2期12ヶ所", "X1 2", "-", "-1", "x-1", "—5", "1，000", "1，０００．５", "１.５", "3.0", "0.0", "-0", "△0",
+            "8人ああ", "8ヶ月", "8カ月", "9ｶｹﾞﾂ", "7々", "15項目以上の達成", "１２３４５６７８９０ABCDEFGHIJ",
+        ] {
+            assertSame(text)
+        }
+    }
+
+    func testMatchesReferenceOnRandomText() {
+        let alphabet: [String] = ["0", "1", "5", "9", "０", "７", ",", "，", ".", "．", "-", "－", "−", "△", "▲", "R", "Ｒ", "a", "ｚ",
+            "年", "度", "人", "%", "％", "時間", "あ", "ア", "ｱ", " ", "　", "（", "）", "万", "MW", "㎡", "々", "ー", "＿", "é"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...14, using: &rng)
+            let text = (0..<length).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            assertSame(text)
+        }
     }
 }
