@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrosswalkModel
+import CrosswalkSync
 import EvaluationTables
 import Foundation
 
@@ -19,8 +20,11 @@ struct ParseCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Evaluation table files (UTF-8 or Shift_JIS/CP932, tab-separated).")
+    @Argument(help: "Evaluation table files (UTF-8 or Shift_JIS/CP932, tab-separated), or folders of them.")
     var files: [String]
+
+    @Option(help: "File-name pattern of the documents inside folders given as arguments.")
+    var include: String = "*.txt"
 
     @Flag(help: "Exit with status 1 when any document has warnings.")
     var strict = false
@@ -41,7 +45,17 @@ struct ParseCommand: ParsableCommand {
 
     func run() throws {
         let reader = EvaluationReader(limits: ReaderLimits(maxLineBytes: maxLineBytes, maxDocumentBytes: maxDocumentBytes))
-        let outcomes = Self.readAll(files, reader: reader, limit: maxDocumentBytes)
+        // A folder stands for the matching files under it (one argument instead of thousands).
+        var paths: [String] = []
+        for file in files {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+                paths += try SourceScanner(folders: [file], include: include).scan()
+            } else {
+                paths.append(file)
+            }
+        }
+        let outcomes = Self.readAll(paths, reader: reader, limit: maxDocumentBytes)
         var documents: [EvaluationDocument] = []
         var refused: [String] = []
         for outcome in outcomes {
