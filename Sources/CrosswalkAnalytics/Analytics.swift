@@ -10,7 +10,7 @@ public struct Analytics: Sendable {
         case gross, split
     }
 
-    private let pool: PostgresPool
+    let pool: PostgresPool
 
     public init(pool: PostgresPool) {
         self.pool = pool

@@ -64,6 +64,20 @@ public enum DataCommands {
             return try reply(await analytics.duplicates(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount()))
         }
         registry.register(
+            "SIMILAR", usage: "SIMILAR [FY n]",
+            summary: "Pairs of programs with similar names, summaries and indicators (n-grams); never merged.", arity: 0...2
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY"])
+            return try reply(await analytics.similar(fiscalYear: try arguments.fiscalYear()).json())
+        }
+        registry.register(
+            "INDICATORS", usage: "INDICATORS [FY n]",
+            summary: "Indicator progress: targets, actuals, recomputed achievement, mismatches, mid-term progress.", arity: 0...2
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["FY"])
+            return try reply(await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear()).json())
+        }
+        registry.register(
             "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel]",
             summary: "Policy × SDG matrix: per policy, programs and amounts per goal.", arity: 0...4
         ) { request in

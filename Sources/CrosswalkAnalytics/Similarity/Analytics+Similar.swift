@@ -1,0 +1,119 @@
+import CrosswalkModel
+import Foundation
+import Postgres
+
+/// `SIMILAR [FY n]`: programs of a year that look alike by name, summary and
+/// indicator — possible duplicates under different names or departments.
+public struct SimilarAnswer: Codable, Sendable, Equatable {
+    public struct Program: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var name: String
+        public var department: String
+
+        public init(id: Int64, name: String, department: String) {
+            self.id = id
+            self.name = name
+            self.department = department
+        }
+    }
+
+    public struct Pair: Codable, Sendable, Equatable {
+        public var a: Program
+        public var b: Program
+        public var score: Double
+        public var nameScore: Double
+        public var summaryScore: Double?
+        public var indicatorScore: Double?
+        public var fields: [SimilarityField]
+        public var matched: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case a, b, score, fields, matched
+            case nameScore = "name_score", summaryScore = "summary_score", indicatorScore = "indicator_score"
+        }
+    }
+
+    /// nil only when the store holds no listings at all.
+    public var fiscalYear: Int?
+    public var threshold: Double
+    public var method: String
+    /// Distinct programs compared (a program listed under several policies is one).
+    public var programs: Int
+    /// Pairs above the threshold before `limit` cut the list.
+    public var pairsFound: Int
+    public var pairs: [Pair]
+
+    enum CodingKeys: String, CodingKey {
+        case threshold, method, programs, pairs
+        case fiscalYear = "fiscal_year", pairsFound = "pairs_found"
+    }
+
+    public static let method = "character n-grams of NFKC-folded text (name bigrams, summary trigrams, indicator bigrams), "
+        + "IDF-weighted, cosine with field weights name 0.4 / summary 0.45 / indicator 0.15; "
+        + "candidates from an inverted n-gram index with AllPairs prefix filtering (no pair above the threshold is missed); "
+        + "pairs are suggestions, never merged"
+
+    /// The answer as JSON text for the protocol.
+    public func json() throws -> PostgresJSON {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try PostgresJSON(encoding: self, encoder: encoder)
+    }
+}
+
+extension Analytics {
+    /// Pairs of similar programs listed in `fiscalYear` (default: the newest year),
+    /// best first, at most `limit` (nil: all). One query reads the year's programs;
+    /// the comparison runs here, in `SimilarityIndex`.
+    public func similar(fiscalYear: Int? = nil, threshold: Double? = nil, limit: Int? = 100,
+                        options: SimilarityIndex.Options = SimilarityIndex.Options()) async throws -> SimilarAnswer {
+        let threshold = threshold ?? SimilarityIndex.defaultThreshold
+        guard threshold > 0, threshold <= 1 else {
+            throw PostgresError(kind: .statement, message: "threshold must be in (0, 1], not \(threshold)", sqlState: "22023")
+        }
+        // One row per program listed in the year (however many policies list it), with
+        // the first indicator name its listings give; a year without listings still
+        // yields one row carrying the year.
+        let rows = try await pool.query("""
+            WITH y AS (SELECT coalesce($1::integer, crosswalk_latest_year()) AS year),
+            listed AS (
+                SELECT p.id, p.name, p.department, p.summary,
+                       (array_agg(i.name ORDER BY l.id) FILTER (WHERE i.name IS NOT NULL))[1] AS indicator_name
+                FROM y
+                JOIN current_listings l ON l.fiscal_year = y.year
+                JOIN programs p ON p.id = l.program_id
+                LEFT JOIN indicators i ON i.listing_id = l.id
+                GROUP BY p.id
+            )
+            SELECT y.year AS fiscal_year, listed.*
+            FROM y LEFT JOIN listed ON true
+            ORDER BY listed.id
+            """, [fiscalYear])
+        var year = fiscalYear
+        var texts: [ProgramText] = []
+        texts.reserveCapacity(rows.count)
+        for row in rows {
+            year = try row.decodeIfPresent("fiscal_year", as: Int.self) ?? year
+            guard let id = try row.decodeIfPresent("id", as: Int64.self) else { continue }
+            texts.append(ProgramText(
+                id: id, name: try row.decode("name", as: String.self), department: try row.decode("department", as: String.self),
+                summary: try row.decodeIfPresent("summary", as: String.self),
+                indicatorName: try row.decodeIfPresent("indicator_name", as: String.self)))
+        }
+        let index = SimilarityIndex(texts, options: options)
+        let (pairs, statistics) = index.scan(threshold: threshold, limit: limit)
+        let byID = Dictionary(index.programs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        func program(_ id: Int64) -> SimilarAnswer.Program {
+            let text = byID[id]!
+            return SimilarAnswer.Program(id: id, name: text.name, department: text.department)
+        }
+        return SimilarAnswer(
+            fiscalYear: year, threshold: threshold, method: SimilarAnswer.method, programs: index.count,
+            pairsFound: statistics.pairs,
+            pairs: pairs.map {
+                SimilarAnswer.Pair(a: program($0.a), b: program($0.b), score: $0.score, nameScore: $0.nameScore,
+                                   summaryScore: $0.summaryScore, indicatorScore: $0.indicatorScore,
+                                   fields: $0.fields, matched: $0.matched)
+            })
+    }
+}
