@@ -90,3 +90,28 @@ public struct Analytics: Sendable {
         return try rows.first?.decodeIfPresent("answer", as: PostgresJSON.self)
     }
 }
+
+/// An answer computed in Swift, handed to the protocol as JSON like the SQL answers.
+public protocol JSONAnswer: Encodable {}
+
+extension JSONAnswer {
+    /// The answer as JSON text (sorted keys, as PostgreSQL's answers are stable).
+    public func json() throws -> PostgresJSON {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try PostgresJSON(encoding: self, encoder: encoder)
+    }
+}
+
+/// A program as answers name it.
+public struct ProgramRef: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var department: String
+
+    public init(id: Int64, name: String, department: String) {
+        self.id = id
+        self.name = name
+        self.department = department
+    }
+}

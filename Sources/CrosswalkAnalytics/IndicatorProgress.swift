@@ -107,7 +107,7 @@ public enum IndicatorNumber {
 /// Indicator progress of the listings of a year: targets and actuals read as
 /// numbers, achievement recomputed and checked against the stated 達成率, and
 /// progress toward the mid-term target.
-public struct IndicatorProgressAnswer: Codable, Sendable, Equatable {
+public struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable {
     /// A text as written and the number read from it (absent when it states none).
     public struct Reading: Codable, Sendable, Equatable {
         public var text: String
@@ -156,17 +156,7 @@ public struct IndicatorProgressAnswer: Codable, Sendable, Equatable {
         }
     }
 
-    public struct Program: Codable, Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var department: String
-
-        public init(id: Int64, name: String, department: String) {
-            self.id = id
-            self.name = name
-            self.department = department
-        }
-    }
+    public typealias Program = ProgramRef
 
     public struct Policy: Codable, Sendable, Equatable {
         public var code: String
@@ -210,12 +200,6 @@ public struct IndicatorProgressAnswer: Codable, Sendable, Equatable {
         case fiscalYear = "fiscal_year"
     }
 
-    /// The answer as JSON text for the protocol.
-    public func json() throws -> PostgresJSON {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try PostgresJSON(encoding: self, encoder: encoder)
-    }
 
     /// One listing's years and mid-term progress from its texts. Pure: no database.
     public static func listing(

@@ -4,18 +4,8 @@ import Postgres
 
 /// `SIMILAR [FY n]`: programs of a year that look alike by name, summary and
 /// indicator — possible duplicates under different names or departments.
-public struct SimilarAnswer: Codable, Sendable, Equatable {
-    public struct Program: Codable, Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var department: String
-
-        public init(id: Int64, name: String, department: String) {
-            self.id = id
-            self.name = name
-            self.department = department
-        }
-    }
+public struct SimilarAnswer: JSONAnswer, Codable, Sendable, Equatable {
+    public typealias Program = ProgramRef
 
     public struct Pair: Codable, Sendable, Equatable {
         public var a: Program
@@ -53,12 +43,6 @@ public struct SimilarAnswer: Codable, Sendable, Equatable {
         + "candidates from an inverted n-gram index with AllPairs prefix filtering (no pair above the threshold is missed); "
         + "pairs are suggestions, never merged"
 
-    /// The answer as JSON text for the protocol.
-    public func json() throws -> PostgresJSON {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try PostgresJSON(encoding: self, encoder: encoder)
-    }
 }
 
 extension Analytics {
