@@ -18,6 +18,13 @@ enum Fixtures {
         return url
     }
 
+    /// A fresh folder holding the sample as `digital_R5.txt`.
+    static func folderWithSample() throws -> URL {
+        let url = try folder()
+        try write(try sampleText(), to: url, as: "digital_R5.txt")
+        return url
+    }
+
     static func write(_ text: String, to folder: URL, as name: String) throws {
         let url = folder.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

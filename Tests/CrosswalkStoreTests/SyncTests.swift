@@ -22,9 +22,8 @@ final class SyncTests: XCTestCase {
 
     func testSampleYieldsSixProgramsEightListingsThreePolicies() async throws {
         try await migratedPool { pool in
-            let folder = try Fixtures.folder()
+            let folder = try Fixtures.folderWithSample()
             defer { try? FileManager.default.removeItem(at: folder) }
-            try Fixtures.write(try Fixtures.sampleText(), to: folder, as: "digital_R5.txt")
 
             let summary = try await Self.sync(pool, [folder])
             XCTAssertEqual(summary.status, .ok)
@@ -64,9 +63,8 @@ final class SyncTests: XCTestCase {
 
     func testSecondSyncReportsEverythingUnchangedAndWritesNothing() async throws {
         try await migratedPool { pool in
-            let folder = try Fixtures.folder()
+            let folder = try Fixtures.folderWithSample()
             defer { try? FileManager.default.removeItem(at: folder) }
-            try Fixtures.write(try Fixtures.sampleText(), to: folder, as: "digital_R5.txt")
             _ = try await Self.sync(pool, [folder])
             let changesBefore = try await pool.count("SELECT count(*) AS n FROM changes")
             let listingVersion = try await pool.count("SELECT sum(xmin::text::bigint) AS n FROM listings")
@@ -88,9 +86,8 @@ final class SyncTests: XCTestCase {
 
     func testRevisedDocumentUpdatesExactlyWhatChangedAndRecordsHistory() async throws {
         try await migratedPool { pool in
-            let folder = try Fixtures.folder()
+            let folder = try Fixtures.folderWithSample()
             defer { try? FileManager.default.removeItem(at: folder) }
-            try Fixtures.write(try Fixtures.sampleText(), to: folder, as: "digital_R5.txt")
             _ = try await Self.sync(pool, [folder])
 
             try Fixtures.write(try Fixtures.revisedSample(), to: folder, as: "digital_R5.txt")
@@ -162,9 +159,8 @@ final class SyncTests: XCTestCase {
 
     func testDeletedFileEndsItsDocumentAndListings() async throws {
         try await migratedPool { pool in
-            let folder = try Fixtures.folder()
+            let folder = try Fixtures.folderWithSample()
             defer { try? FileManager.default.removeItem(at: folder) }
-            try Fixtures.write(try Fixtures.sampleText(), to: folder, as: "digital_R5.txt")
             _ = try await Self.sync(pool, [folder])
             try FileManager.default.removeItem(at: folder.appendingPathComponent("digital_R5.txt"))
 
@@ -189,9 +185,8 @@ final class SyncTests: XCTestCase {
 
     func testSecondSyncWaitsForTheLockThenReportsBusy() async throws {
         try await migratedPool { pool in
-            let folder = try Fixtures.folder()
+            let folder = try Fixtures.folderWithSample()
             defer { try? FileManager.default.removeItem(at: folder) }
-            try Fixtures.write(try Fixtures.sampleText(), to: folder, as: "digital_R5.txt")
             // Another process holds the sync lock.
             try await pool.withConnection { holder in
                 try await holder.query("SELECT pg_advisory_lock($1)", [SyncEngine.lockKey])
@@ -218,9 +213,8 @@ final class SyncTests: XCTestCase {
 
     func testDryRunReportsChangesAndWritesNothing() async throws {
         try await migratedPool { pool in
-            let folder = try Fixtures.folder()
+            let folder = try Fixtures.folderWithSample()
             defer { try? FileManager.default.removeItem(at: folder) }
-            try Fixtures.write(try Fixtures.sampleText(), to: folder, as: "digital_R5.txt")
             let preview = try await Self.sync(pool, [folder], dryRun: true)
             XCTAssertEqual(preview.status, .dryRun)
             XCTAssertEqual(preview.listingsAdded, 8)
@@ -234,9 +228,8 @@ final class SyncTests: XCTestCase {
 
     func testBackendKilledMidDocumentLeavesPreviousVersionAndNextRunConverges() async throws {
         try await migratedPool { pool in
-            let folder = try Fixtures.folder()
+            let folder = try Fixtures.folderWithSample()
             defer { try? FileManager.default.removeItem(at: folder) }
-            try Fixtures.write(try Fixtures.sampleText(), to: folder, as: "digital_R5.txt")
             _ = try await Self.sync(pool, [folder])
             try Fixtures.write(try Fixtures.revisedSample(), to: folder, as: "digital_R5.txt")
 
