@@ -44,15 +44,9 @@ public struct EvaluationStore: Sendable {
             "SELECT crosswalk_reject($1, $2, $3, $4, $5, $6)", [run, source, sha256, line, reason, excerpt])
     }
 
-    /// Makes `document` the current version of its source. Call inside a transaction.
-    public func apply(_ connection: PostgresConnection, document: EvaluationDocument, run: Int64) async throws -> ApplyOutcome {
-        let json = try PostgresJSON(encoding: document, encoder: Self.encoder)
-        let rows = try await connection.query("SELECT crosswalk_apply_document($1::jsonb, $2) AS outcome", [json, run])
-        return try rows.first!.decode("outcome", as: PostgresJSON.self).decode(ApplyOutcome.self, decoder: EvaluationJSON.decoder())
-    }
-
-    /// Like `apply`, but atomically inside the caller's transaction: a document that
-    /// fails leaves nothing behind, and the failure comes back as a value.
+    /// Makes `document` the current version of its source, atomically inside the
+    /// caller's transaction: a document that fails leaves nothing behind, and the
+    /// failure comes back as a value.
     public func tryApply(_ connection: PostgresConnection, document: EvaluationDocument, run: Int64) async throws -> Result<ApplyOutcome, PostgresError> {
         let json = try PostgresJSON(encoding: document, encoder: Self.encoder)
         let rows = try await connection.query("SELECT crosswalk_try_apply_document($1::jsonb, $2) AS outcome", [json, run])

@@ -72,6 +72,15 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+/// The folders a sync reads, shared by `sync` and `serve`.
+struct SourceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Folder of published documents (recursive; repeatable).", valueName: "dir"))
+    var source: [String] = []
+
+    @Option(name: .long, help: "File-name pattern of the documents in the source folders.")
+    var include: String = "*.txt"
+}
+
 enum EmbeddedDatabase {
     static let name = "crosswalk"
 

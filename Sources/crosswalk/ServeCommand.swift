@@ -14,11 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: ArgumentHelp("Folder of published documents (recursive; repeatable).", valueName: "dir"))
-    var source: [String] = []
-
-    @Option(name: .long, help: "File-name pattern of the documents in the source folders.")
-    var include: String = "*.txt"
+    @OptionGroup var sources: SourceOptions
 
     @Option(name: .long, help: "Address to listen on (loopback unless told otherwise).")
     var bind: String = "127.0.0.1"
@@ -54,8 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         try await reportingErrors {
             let environment = ProcessInfo.processInfo.environment
-            var configuration = Daemon.Configuration(sources: source)
-            configuration.sync.include = include
+            var configuration = Daemon.Configuration(sources: sources.source)
+            configuration.sync.include = sources.include
             configuration.syncInterval = try DurationText.parse(syncInterval, option: "--sync-interval")
             configuration.server.host = bind
             configuration.server.port = port
@@ -67,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await database.withMigratedPool { pool in
             logger.info("starting", metadata: [
                 "database": "\((try? database.describe()) ?? "embedded")",
-                "bind": "\(bind):\(port)", "sources": "\(source)", "sync_interval": "\(syncInterval)",
+                "bind": "\(bind):\(port)", "sources": "\(sources.source)", "sync_interval": "\(syncInterval)",
                 "auth": "\(configuration.server.password == nil ? "off" : "on")",
                 "admin_token": "\(configuration.server.adminToken == nil ? "off" : "on")",
             ])

@@ -13,11 +13,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: ArgumentHelp("Folder of published documents (recursive; repeatable).", valueName: "dir"))
-    var source: [String] = []
-
-    @Option(name: .long, help: "File-name pattern of the documents in the source folders.")
-    var include: String = "*.txt"
+    @OptionGroup var sources: SourceOptions
 
     @Flag(name: .long, help: "Parse and report what would change; write nothing.")
     var dryRun = false
@@ -29,15 +25,15 @@ struct SyncCommand: AsyncParsableCommand {
     var lockTimeout: Int = 30
 
     func validate() throws {
-        if source.isEmpty { throw ValidationError("give at least one --source folder") }
+        if sources.source.isEmpty { throw ValidationError("give at least one --source folder") }
         if lockTimeout < 0 { throw ValidationError("--lock-timeout must be 0 or more seconds") }
     }
 
     func run() async throws {
         var exitCode: Int32 = 0
         try await reportingErrors {
-            var options = SyncEngine.Options(sources: source)
-            options.include = include
+            var options = SyncEngine.Options(sources: sources.source)
+            options.include = sources.include
             options.dryRun = dryRun
             options.lockTimeout = .seconds(lockTimeout)
             let summary = try await database.withMigratedPool { pool in
