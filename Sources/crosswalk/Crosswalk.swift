@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Crosswalk: AsyncParsableCommand {
@@ -10,4 +11,21 @@ struct Crosswalk: AsyncParsableCommand {
             SimilarBenchCommand.self,
         ]
     )
+
+    /// Bad flags exit 2 like every other fatal error (argument-parser's default is 64),
+    /// so `sync`'s documented exit codes hold for cron and systemd.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }
