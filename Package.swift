@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -111,6 +112,15 @@ let package = Package(
             dependencies: [
                 "CrosswalkStore", "CrosswalkSync", "CrosswalkAnalytics", "EvaluationTables",
                 "CrosswalkModel", "Postgres", "TestSupport",
+            ]
+        ),
+        // Faults, crashes and concurrent writers against real PostgreSQL clusters and the
+        // built `crosswalk` binary.
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Shared test harness: one private PostgreSQL cluster per test process.
