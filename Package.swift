@@ -105,7 +105,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CrosswalkDaemonTests",
-            dependencies: ["CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "Postgres", "TestSupport"]
+            dependencies: [
+                "CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "Postgres", "TestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "CrosswalkStoreTests",

@@ -15,6 +15,8 @@ public final class Daemon: Sendable {
         public var sync: SyncEngine.Options
         /// nil or zero: sync at start and on demand only.
         public var syncInterval: Duration? = .seconds(15 * 60)
+        /// Port of the Prometheus metrics endpoint on the server's address; nil: none.
+        public var metricsPort: Int?
 
         public init(sources: [String]) {
             self.sync = SyncEngine.Options(sources: sources)
@@ -33,7 +35,7 @@ public final class Daemon: Sendable {
             engine: SyncEngine(pool: pool, logger: logger), options: options,
             interval: configuration.syncInterval, logger: logger)
         var commands = CommandRegistry()
-        DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler)
+        DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler, pool: pool)
         self.scheduler = scheduler
         self.server = LineServer(
             configuration: configuration.server, commands: commands,

@@ -8,10 +8,19 @@ import Postgres
 /// The protocol's data commands: each parses its arguments, asks Analytics or the
 /// sync scheduler, and hands the JSON answer back as a reply.
 public enum DataCommands {
-    public static func register(into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler) {
+    public static func register(
+        into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler, pool: PostgresPool
+    ) {
         let cache = AnswerCache { try await analytics.generation() }
         var registry = DatabaseErrorsAsReplies(registry: commands, cache: cache)
         defer { commands = registry.registry }
+        registry.register(
+            "HEALTH", usage: "HEALTH",
+            summary: "OK when the daemon can reach its database; served before AUTH, for health checks.", access: .public
+        ) { _ in
+            _ = try await pool.query("SELECT 1")
+            return .status("OK")
+        }
         registry.register(
             "SDGS", usage: "SDGS [FY n] [AMOUNT budget|settled|personnel]",
             summary: "The 17 goals with program counts and amounts (gross; a program counts once).", arity: 0...4
@@ -149,7 +158,7 @@ public enum DataCommands {
     struct DatabaseErrorsAsReplies {
         var registry: CommandRegistry
         let cache: AnswerCache
-        static let uncached: Set<String> = ["SYNC", "SYNCSTATUS", "CHANGES"]
+        static let uncached: Set<String> = ["HEALTH", "SYNC", "SYNCSTATUS", "CHANGES"]
 
         mutating func register(
             _ name: String, usage: String, summary: String, access: Command.Access = .authenticated,

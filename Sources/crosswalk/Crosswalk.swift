@@ -7,7 +7,7 @@ struct Crosswalk: AsyncParsableCommand {
         commandName: "crosswalk",
         abstract: "SDG mapping and cross-policy analytics over municipal administrative-evaluation records.",
         subcommands: [
-            ServeCommand.self, SyncCommand.self, ReportCommand.self, ParseCommand.self, MigrateCommand.self,
+            ServeCommand.self, SyncCommand.self, HealthCommand.self, ReportCommand.self, ParseCommand.self, MigrateCommand.self,
             SimilarBenchCommand.self,
         ]
     )

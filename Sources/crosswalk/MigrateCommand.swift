@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrosswalkDaemon
 import CrosswalkStore
 import Postgres
 
@@ -8,11 +9,12 @@ struct MigrateCommand: AsyncParsableCommand {
         abstract: "Apply pending database migrations (SQL/migrations, embedded in the binary)."
     )
 
+    @OptionGroup var common: CommonOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         try await reportingErrors {
-            let resolved = try await database.resolve()
+            let resolved = try await DatabaseTarget(settings: try loadSettings(common, database)).resolve()
             defer { resolved.stopStartedCluster() }
             let pool = PostgresPool(conninfo: resolved.conninfo, maxConnections: 1)
             let outcome: Migrator.Outcome

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrosswalkDaemon
 import CrosswalkAnalytics
 import CrosswalkModel
 import Foundation
@@ -36,6 +37,7 @@ struct ReportCommand: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup var common: CommonOptions
     @OptionGroup var database: DatabaseOptions
 
     @Argument(help: ArgumentHelp("The report: sdg, duplicates, conflicts or policy.", valueName: "report"))
@@ -80,7 +82,8 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let request = self.request
-            let report = try await database.withMigratedPool { pool in
+            let target = try DatabaseTarget(settings: try loadSettings(common, database))
+            let report = try await target.withMigratedPool { pool in
                 try await Analytics(pool: pool).report(request)
             }
             let data = Data(report.rendered(as: format).utf8)

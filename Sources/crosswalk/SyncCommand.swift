@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrosswalkDaemon
 import CrosswalkModel
 import CrosswalkSync
 import Foundation
@@ -11,6 +12,7 @@ struct SyncCommand: AsyncParsableCommand {
         discussion: "Exit status: 0 when every document applied or was unchanged, 1 when some were rejected (the rest applied), 2 on a fatal error."
     )
 
+    @OptionGroup var common: CommonOptions
     @OptionGroup var database: DatabaseOptions
 
     @OptionGroup var sources: SourceOptions
@@ -21,23 +23,26 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Seconds to wait for a sync already running elsewhere.", valueName: "seconds"))
-    var lockTimeout: Int = 30
-
-    func validate() throws {
-        if sources.source.isEmpty { throw ValidationError("give at least one --source folder") }
-        if lockTimeout < 0 { throw ValidationError("--lock-timeout must be 0 or more seconds") }
-    }
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for a sync already running elsewhere (default: 30).", valueName: "seconds"))
+    var lockTimeout: String?
 
     func run() async throws {
         var exitCode: Int32 = 0
         try await reportingErrors {
-            var options = SyncEngine.Options(sources: sources.source)
-            options.include = sources.include
+            var flags = common.flags.merging(database.flags) { $1 }.merging(sources.flags) { $1 }
+            if let lockTimeout { flags[.lockTimeout] = [lockTimeout] }
+            let settings = try Settings.load(flags: flags, environment: ProcessInfo.processInfo.environment)
+            var options = SyncEngine.Options(sources: try settings.sourceFolders())
+            guard !options.sources.isEmpty else {
+                throw SettingsError("give at least one source folder: --source, CROSSWALK_SOURCE or 'source =' in the configuration file")
+            }
+            options.include = settings.text(.include) ?? "*.txt"
             options.dryRun = dryRun
-            options.lockTimeout = .seconds(lockTimeout)
-            let summary = try await database.withMigratedPool { pool in
-                try await SyncEngine(pool: pool, logger: Logger(label: "crosswalk.sync")).run(options)
+            options.lockTimeout = .seconds(try settings.integer(.lockTimeout, in: 0...86400))
+            let target = try DatabaseTarget(settings: settings)
+            let logger = try bootstrapLogging(settings, label: "crosswalk.sync")
+            let summary = try await target.withMigratedPool { pool in
+                try await SyncEngine(pool: pool, logger: logger).run(options)
             }
             if json {
                 let data = try EvaluationJSON.encoder().encode(summary)

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+
+/// How log lines are written: `logfmt` (`key=value` pairs, for people and grep) or `json`
+/// (one object per line, for log shippers).
+public enum LogFormat: String, CaseIterable, Sendable {
+    case logfmt
+    case json
+}
+
+/// A swift-log handler writing one structured line per event: time (UTC), level, logger
+/// label, message, then the metadata sorted by key. Values under keys that name secrets
+/// are replaced, as a last line of defence: nothing should log them in the first place.
+public struct StructuredLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let format: LogFormat
+    private let write: @Sendable (String) -> Void
+
+    /// - Parameter write: receives each finished line, newline included (stderr by default).
+    public init(
+        label: String, format: LogFormat, level: Logger.Level,
+        write: @escaping @Sendable (String) -> Void = StructuredLogHandler.standardError
+    ) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+        self.write = write
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        var fields: [(String, String)] = [
+            ("time", Self.timestamp()), ("level", event.level.rawValue), ("logger", label), ("msg", "\(event.message)"),
+        ]
+        for key in merged.keys.sorted() {
+            fields.append((key, Self.isSecret(key) ? "[redacted]" : Self.flatten(merged[key]!)))
+        }
+        write(format == .json ? Self.json(fields) : Self.logfmt(fields))
+    }
+
+    @Sendable public static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func isSecret(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return ["password", "token", "secret"].contains { lowered.contains($0) }
+    }
+
+    static func flatten(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let convertible): convertible.description
+        case .array(let items): "[" + items.map(flatten).joined(separator: ", ") + "]"
+        case .dictionary(let entries): "{" + entries.keys.sorted().map { "\($0): \(flatten(entries[$0]!))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// `key=value`, quoting values that hold spaces, quotes, `=` or control characters.
+    static func logfmt(_ fields: [(String, String)]) -> String {
+        fields.map { key, value in
+            let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0 != "\\" }
+            return plain ? "\(key)=\(value)" : "\(key)=\(quoted(value))"
+        }.joined(separator: " ") + "\n"
+    }
+
+    static func json(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}\n"
+    }
+
+    /// A JSON string literal; logfmt readers accept the same escapes.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    static func timestamp() -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// The settings in force, each taken from the first place that sets it: command-line flags,
+/// then `CROSSWALK_…` environment variables, then the configuration file, then the default.
+/// Every value remembers where it came from, so an error can name the flag, variable or
+/// file line to fix.
+public struct Settings: Sendable {
+    /// Where a value was set.
+    public enum Origin: Sendable, Equatable, CustomStringConvertible {
+        case flag(String)
+        case environment(String)
+        case file(path: String, line: Int)
+        case defaultValue
+
+        public var description: String {
+            switch self {
+            case .flag(let flag): flag
+            case .environment(let name): name
+            case .file(let path, let line): "\(path):\(line)"
+            case .defaultValue: "default"
+            }
+        }
+    }
+
+    public struct Value: Sendable, Equatable {
+        public var text: String
+        public var origin: Origin
+    }
+
+    private var values: [SettingKey: [Value]] = [:]
+
+    /// - Parameters:
+    ///   - flags: values given on the command line, by key (several for repeating keys).
+    ///   - environment: the process environment; unknown `CROSSWALK_…` names are errors.
+    ///   - file: the configuration file, if one is in use.
+    public init(flags: [SettingKey: [String]], environment: [String: String], file: SettingsFile?) throws {
+        for (key, texts) in flags where !texts.isEmpty {
+            values[key] = texts.map { Value(text: $0, origin: .flag(key.flag)) }
+        }
+        for (name, text) in environment where name.hasPrefix("CROSSWALK_") {
+            guard let key = SettingKey(environmentName: name) else {
+                throw SettingsError("\(name): unknown setting in the environment; known: \(Self.environmentNames)")
+            }
+            // An empty variable counts as unset, as with libpq's PG… variables.
+            guard values[key] == nil, !text.isEmpty else { continue }
+            let parts = key.repeats ? text.split(separator: ":").map(String.init) : [text]
+            values[key] = parts.map { Value(text: $0, origin: .environment(name)) }
+        }
+        if let file {
+            var fromFile: [SettingKey: [Value]] = [:]
+            for entry in file.entries {
+                fromFile[entry.key, default: []].append(Value(text: entry.value, origin: .file(path: file.path, line: entry.line)))
+            }
+            for (key, list) in fromFile where values[key] == nil { values[key] = list }
+        }
+        for key in SettingKey.allCases where values[key] == nil {
+            if let text = key.defaultValue { values[key] = [Value(text: text, origin: .defaultValue)] }
+        }
+    }
+
+    /// Reads the configuration file named by `--config` or CROSSWALK_CONFIG, if any, and layers.
+    public static func load(flags: [SettingKey: [String]], environment: [String: String]) throws -> Settings {
+        let configPath = flags[.config]?.last ?? environment[SettingKey.config.environmentName].flatMap { $0.isEmpty ? nil : $0 }
+        let file = try configPath.map { try SettingsFile(path: $0) }
+        return try Settings(flags: flags, environment: environment, file: file)
+    }
+
+    static var environmentNames: String {
+        SettingKey.allCases.map(\.environmentName).joined(separator: ", ")
+    }
+
+    // MARK: Typed values
+
+    public func value(_ key: SettingKey) -> Value? { values[key]?.last }
+
+    public func text(_ key: SettingKey) -> String? { value(key)?.text }
+
+    public func texts(_ key: SettingKey) -> [String] { values[key]?.map(\.text) ?? [] }
+
+    public func allValues(_ key: SettingKey) -> [Value] { values[key] ?? [] }
+
+    public func origin(_ key: SettingKey) -> Origin? { value(key)?.origin }
+
+    public func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int {
+        guard let value = value(key) else { throw missing(key) }
+        guard let number = Int(value.text), range.contains(number) else {
+            throw invalid(value, key, "takes a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// `30s`, `15m`, `1h`, `2d`; a bare number is seconds; `0` is off (nil).
+    public func duration(_ key: SettingKey) throws -> Duration? {
+        guard let value = value(key) else { return nil }
+        guard let seconds = Self.seconds(value.text) else {
+            throw invalid(value, key, "takes a duration such as 30s, 15m or 1h")
+        }
+        return seconds == 0 ? nil : .seconds(seconds)
+    }
+
+    public func choice(_ key: SettingKey, from choices: [String]) throws -> String {
+        guard let value = value(key) else { throw missing(key) }
+        let lowered = value.text.lowercased()
+        guard choices.contains(lowered) else { throw invalid(value, key, "takes one of \(choices.joined(separator: ", "))") }
+        return lowered
+    }
+
+    static func seconds(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var digits = Substring(text)
+        var scale: Int64 = 1
+        if let last = text.last, let unit = units[last] {
+            scale = unit
+            digits = digits.dropLast()
+        }
+        guard let number = Int64(digits), number >= 0, number <= Int64.max / scale else { return nil }
+        return number * scale
+    }
+
+    /// `ORIGIN: key takes …, not 'TEXT'` — the text is left out for secrets.
+    public func invalid(_ value: Value, _ key: SettingKey, _ expectation: String) -> SettingsError {
+        let shown = key.isSecret ? "" : ", not '\(value.text)'"
+        return SettingsError("\(value.origin): \(key.rawValue) \(expectation)\(shown)")
+    }
+
+    func missing(_ key: SettingKey) -> SettingsError {
+        SettingsError("\(key.rawValue) is not set: give \(key.flag), \(key.environmentName) or '\(key.rawValue) =' in the configuration file")
+    }
+}
