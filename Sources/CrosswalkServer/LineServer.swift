@@ -222,7 +222,7 @@ public final class LineServer: Service, Sendable {
     }
 }
 
-/// Errors from starting a `LineServer`.
+/// Errors from starting a `LineServer` or a `MetricsEndpoint`.
 public enum ServerError: Error, Sendable {
     case alreadyStarted
     case shutDown
