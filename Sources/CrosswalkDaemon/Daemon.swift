@@ -25,7 +25,9 @@ public final class Daemon: Sendable {
 
     public let server: LineServer
     public let scheduler: SyncScheduler
-    public var services: [any Service] { [scheduler, server] }
+    /// Prometheus text at /metrics, when `metricsPort` is set.
+    public let metrics: MetricsEndpoint?
+    public var services: [any Service] { [scheduler, server] + (metrics.map { [$0] } ?? []) }
 
     public init(configuration: Configuration, pool: PostgresPool, logger: Logger) {
         let analytics = Analytics(pool: pool)
@@ -37,15 +39,29 @@ public final class Daemon: Sendable {
         var commands = CommandRegistry()
         DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler, pool: pool)
         self.scheduler = scheduler
-        self.server = LineServer(
+        let server = LineServer(
             configuration: configuration.server, commands: commands,
             info: { await Self.infoSections(analytics: analytics, scheduler: scheduler) }, logger: logger)
+        self.server = server
+        self.metrics = configuration.metricsPort.map { port in
+            MetricsEndpoint(host: configuration.server.host, port: port, logger: logger) {
+                await DaemonMetrics.page(stats: server.stats, analytics: analytics, scheduler: scheduler, logger: logger)
+            }
+        }
     }
 
-    /// For tests: serve without the schedule; returns the bound port.
-    public func start() async throws -> Int { try await server.start() }
+    /// For tests: serve (and the metrics endpoint, if any) without the schedule; returns
+    /// the protocol's bound port (the metrics port is `metrics?.port`).
+    public func start() async throws -> Int {
+        let port = try await server.start()
+        try await metrics?.start()
+        return port
+    }
 
-    public func shutdown() async { await server.shutdown() }
+    public func shutdown() async {
+        await metrics?.shutdown()
+        await server.shutdown()
+    }
 
     /// The store's counts, the last sync, and whether the database answers.
     static func infoSections(analytics: Analytics, scheduler: SyncScheduler) async -> [InfoSection] {

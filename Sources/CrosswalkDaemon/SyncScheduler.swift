@@ -1,4 +1,5 @@
 import CrosswalkSync
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -13,6 +14,11 @@ public actor SyncScheduler: Service {
     private var running: Task<SyncSummary, Error>?
     public private(set) var lastSummary: SyncSummary?
     public private(set) var lastError: String?
+    /// When the last sync (in this process) ended, whatever its outcome.
+    public private(set) var lastFinished: Date?
+    /// Syncs run by this process, by status (`ok`, `partial`, `failed`, `dry-run`) or `error`
+    /// when the run could not even be recorded.
+    public private(set) var syncsByOutcome: [String: Int] = [:]
 
     /// - Parameter interval: nil or zero: sync only at start and on demand.
     public init(engine: SyncEngine, options: SyncEngine.Options, interval: Duration?, logger: Logger) {
@@ -32,14 +38,19 @@ public actor SyncScheduler: Service {
         let engine = self.engine
         let task = Task { try await engine.run(options) }
         running = task
-        defer { running = nil }
+        defer {
+            running = nil
+            lastFinished = Date()
+        }
         do {
             let summary = try await task.value
             lastSummary = summary
             lastError = nil
+            syncsByOutcome[summary.status.rawValue, default: 0] += 1
             return summary
         } catch {
             lastError = "\(error)"
+            syncsByOutcome["error", default: 0] += 1
             throw error
         }
     }

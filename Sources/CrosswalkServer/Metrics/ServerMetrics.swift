@@ -8,7 +8,7 @@ extension PrometheusText {
             "crosswalk_uptime_seconds", help: "Seconds since the protocol server started.",
             value: stats.uptime.seconds)
         try addGauge(
-            "crosswalk_connections", help: "Protocol connections open now.",
+            "crosswalk_connections_open", help: "Protocol connections open now.",
             value: Double(snapshot.connectionsCurrent))
         try addCounter(
             "crosswalk_connections_total", help: "Protocol connections accepted since start.",
