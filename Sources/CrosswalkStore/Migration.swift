@@ -28,10 +28,15 @@ public struct Migrator: Sendable {
         public var alreadyApplied: Int
     }
 
-    /// Applies what is pending. Concurrent migrators wait for each other.
+    /// Applies what is pending. Concurrent migrators wait for each other. On a read-only
+    /// database (a replica serving queries) nothing is written: every migration must already
+    /// be applied on the primary, with the same checksum.
     @discardableResult
     public func migrate(_ pool: PostgresPool) async throws -> Outcome {
-        try await pool.withConnection { connection in
+        let readOnly = try await pool.query("SELECT current_setting('transaction_read_only') = 'on' AS read_only")
+            .first!.decode("read_only", as: Bool.self)
+        if readOnly { return try await verifyApplied(pool) }
+        return try await pool.withConnection { connection in
             try await connection.execute(script: """
                 CREATE TABLE IF NOT EXISTS crosswalk_migrations (
                     version    integer PRIMARY KEY,
@@ -72,6 +77,37 @@ public struct Migrator: Sendable {
             }
             return outcome
         }
+    }
+}
+
+extension Migrator {
+    /// The read-only path: compares the recorded migrations with the embedded ones.
+    func verifyApplied(_ pool: PostgresPool) async throws -> Outcome {
+        let exists = try await pool.query("SELECT to_regclass('crosswalk_migrations') IS NOT NULL AS present")
+            .first!.decode("present", as: Bool.self)
+        var recorded: [Int: String] = [:]
+        if exists {
+            for row in try await pool.query("SELECT version, checksum FROM crosswalk_migrations") {
+                recorded[try row.decode("version", as: Int.self)] = try row.decode("checksum", as: String.self)
+            }
+        }
+        var pending: [String] = []
+        for migration in migrations {
+            guard let stored = recorded[migration.version] else {
+                pending.append(migration.name)
+                continue
+            }
+            let checksum = try await pool.query(
+                "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS sum", [migration.sql]
+            ).first!.decode("sum", as: String.self)
+            guard stored == checksum else {
+                throw MigrationError("migration \(migration.name) was applied with checksum \(stored.prefix(12))… but this build has \(checksum.prefix(12))…")
+            }
+        }
+        guard pending.isEmpty else {
+            throw MigrationError("the database is read-only and \(pending.joined(separator: ", ")) \(pending.count == 1 ? "is" : "are") not applied: run `crosswalk migrate` against the primary first")
+        }
+        return Outcome(applied: [], alreadyApplied: migrations.count)
     }
 }
 

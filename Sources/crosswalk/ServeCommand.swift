@@ -41,7 +41,6 @@ struct ServeCommand: AsyncParsableCommand {
                 let group = ServiceGroup(
                     services: daemon.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
                 try await group.run()
-                logger.info("stopped")
             }
         }
     }

@@ -54,6 +54,28 @@ final class MigrationTests: XCTestCase {
         }
     }
 
+    /// A read replica cannot take writes or advisory locks: start-up checks instead of applying.
+    func testReadOnlyDatabaseIsCheckedNotMigrated() async throws {
+        try await TestDatabase.withPool { pool, conninfo in
+            try await Migrator().migrate(pool)
+            let readOnly = PostgresPool(conninfo: conninfo + " options='-c default_transaction_read_only=on'", maxConnections: 1)
+            let outcome = try await Migrator().migrate(readOnly)
+            XCTAssertEqual(outcome.applied, [])
+            XCTAssertEqual(outcome.alreadyApplied, Migration.embedded.count)
+
+            let newer = Migration.embedded + [Migration(version: 9999, name: "9999_future.sql", sql: "SELECT 1")]
+            do {
+                try await Migrator(migrations: newer).migrate(readOnly)
+                XCTFail("a pending migration on a read-only database was not reported")
+            } catch {
+                XCTAssertTrue("\(error)".contains("read-only and 9999_future.sql is not applied"), "\(error)")
+            }
+            await readOnly.shutdown()
+            let recorded = try await pool.count("SELECT count(*) AS n FROM crosswalk_migrations")
+            XCTAssertEqual(recorded, Migration.embedded.count)
+        }
+    }
+
     func testEmbeddedMigrationsMatchTheSQLFolder() throws {
         let folder = Fixtures.sampleURL.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("SQL/migrations")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
