@@ -201,6 +201,19 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(configuration.metricsPort, 9464)
     }
 
+    /// Deploy/crosswalk.conf.example is read as shipped, and with every setting uncommented.
+    func testExampleFileParsesAndNamesEverySetting() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Deploy/crosswalk.conf.example")
+        let text = try String(contentsOf: example, encoding: .utf8)
+        _ = try SettingsFile(path: example.path, text: text)
+        let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.wholeMatch(of: /#[a-z-]+ =.*/) != nil ? $0.dropFirst() : $0 }
+            .joined(separator: "\n")
+        let keys = Set(try SettingsFile(path: example.path, text: uncommented).entries.map(\.key))
+        XCTAssertEqual(keys, Set(SettingKey.allCases).subtracting([.config]))
+    }
+
     func testDefaultsListenOnLoopback() throws {
         let configuration = try Daemon.Configuration(settings: try Settings(flags: [:], environment: [:], file: nil))
         XCTAssertEqual(configuration.server.host, "127.0.0.1")
