@@ -20,8 +20,12 @@ public struct SourceScanner: Sendable {
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw SyncError.source("source folder \(folder) does not exist or is not a folder")
             }
-            guard FileManager.default.isReadableFile(atPath: folder),
-                  let walker = FileManager.default.enumerator(atPath: folder)
+            // Walk the folder a symlink points to (the enumerator would not descend into the
+            // link itself), but keep the configured path in the documents' names, so a link
+            // switched to a new target does not rename every document.
+            let target = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+            guard FileManager.default.isReadableFile(atPath: target),
+                  let walker = FileManager.default.enumerator(atPath: target)
             else {
                 throw SyncError.source("source folder \(folder) is not readable")
             }

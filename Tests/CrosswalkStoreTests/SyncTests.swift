@@ -183,6 +183,23 @@ final class SyncTests: XCTestCase {
         }
     }
 
+    /// A source given as a symlink to a folder is walked, and documents keep the link's path.
+    func testSymlinkedSourceFolderIsFollowed() async throws {
+        try await migratedPool { pool in
+            let folder = try Fixtures.folderWithSample()
+            let link = folder.deletingLastPathComponent().appendingPathComponent("link-\(UUID().uuidString)")
+            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: folder)
+            defer {
+                try? FileManager.default.removeItem(at: link)
+                try? FileManager.default.removeItem(at: folder)
+            }
+            let summary = try await Self.sync(pool, [link])
+            XCTAssertEqual(summary.documentsApplied, 1)
+            let source = try await pool.query("SELECT source FROM documents").first!.decode("source", as: String.self)
+            XCTAssertEqual(source, link.path + "/digital_R5.txt")
+        }
+    }
+
     func testSecondSyncWaitsForTheLockThenReportsBusy() async throws {
         try await migratedPool { pool in
             let folder = try Fixtures.folderWithSample()
