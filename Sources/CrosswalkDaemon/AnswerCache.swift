@@ -5,7 +5,8 @@ import CrosswalkServer
 /// of the change history, looked up at most every `recheck`: an answer can trail a
 /// sync made by another process by that long; this daemon's own SYNC clears it at once.
 actor AnswerCache {
-    private var entries: [String: EncodedReply] = [:]
+    /// Keyed by the verb and arguments as a list: no separator two arguments could fake.
+    private var entries: [[String]: EncodedReply] = [:]
     private var bytes = 0
     private var generation: Int64?
     private var checkedAt: ContinuousClock.Instant?
@@ -21,7 +22,7 @@ actor AnswerCache {
 
     func answer(_ request: Request, compute: @Sendable () async throws -> ReplyValue) async throws -> ReplyValue {
         try await refreshGeneration()
-        let key = ([request.command] + request.arguments).joined(separator: "\u{1F}")
+        let key = [request.command] + request.arguments
         if let hit = entries[key] { return .encoded(hit) }
         let encoded = EncodedReply(try await compute())
         if bytes + encoded.size > maxBytes { clear() }
