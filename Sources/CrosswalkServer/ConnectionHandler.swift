@@ -454,7 +454,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
             appendReply(.ok, framing: framing, context: context)
 
         case "HELLO":
-            appendReply(hello(arguments), framing: framing, context: context)
+            // HELLO's AUTH counts toward the same failure limit as AUTH.
+            let failuresBefore = authFailures
+            let reply = hello(arguments)
+            let tooMany = authFailures > failuresBefore && authFailures >= configuration.maxAuthFailures
+            appendReply(reply, framing: framing, closeAfter: tooMany, context: context)
 
         case "SELECT":
             if arguments[0] == "0" {

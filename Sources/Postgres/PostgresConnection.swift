@@ -78,6 +78,14 @@ public final class PostgresConnection: Sendable {
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         let texts = parameters.map(\.postgresText)
+        // libpq takes parameters as C strings, so a NUL would silently cut a value short
+        // ("name\0junk" would find "name"). PostgreSQL text cannot hold NUL: refuse it as the
+        // server does for any other invalid byte.
+        if texts.contains(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(
+                kind: .statement, message: #"invalid byte sequence for encoding "UTF8": 0x00 (in a parameter)"#,
+                sqlState: "22021", statement: sql)
+        }
         return try await withHandle { handle in
             let result = withArrayOfOptionalCStrings(texts) { pointers in
                 PQexecParams(handle.raw, sql, Int32(texts.count), nil, pointers, nil, nil, 0)

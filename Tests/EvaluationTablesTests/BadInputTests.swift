@@ -152,6 +152,141 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(read + refused, 300)
         XCTAssertGreaterThan(read, 0)
     }
+
+    /// A seeded mutation campaign over three encodings of the sample: byte flips and
+    /// overwrites, deletions, line duplications, deletions and swaps, tab and newline
+    /// insertions, stray multi-byte lead bytes, truncations. Every outcome must be a
+    /// document whose warnings and records name lines that exist, or a ReadError naming
+    /// one; nothing crashes or hangs. `CROSSWALK_FUZZ_SEED` / `CROSSWALK_FUZZ_DOCUMENTS`
+    /// reproduce or extend a run.
+    func testSeededMutationCampaign() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let seed = UInt64(environment["CROSSWALK_FUZZ_SEED"] ?? "") ?? 0x5EED_2023
+        let documents = Int(environment["CROSSWALK_FUZZ_DOCUMENTS"] ?? "") ?? 2_000
+        let utf8 = try Fixture.sample
+        let text = String(decoding: utf8, as: UTF8.self)
+        let bases: [(name: String, bytes: [UInt8])] = [
+            ("utf8", utf8),
+            ("utf8-bom", [0xEF, 0xBB, 0xBF] + utf8),
+            ("cp932-crlf", try XCTUnwrap(CP932.encode(text.replacingOccurrences(of: "\n", with: "\r\n")))),
+        ]
+        var outcomes: [String: Int] = [:]
+        var mutations: [String: Int] = [:]
+        for round in 0..<documents {
+            var rng = SplitMix(seed: seed &+ UInt64(round) &* 0x9E37_79B9)
+            let base = bases[round % bases.count]
+            var bytes = base.bytes
+            var applied: [String] = []
+            for _ in 0..<(1 + rng.next() % 6) where !bytes.isEmpty {
+                applied.append(Self.mutate(&bytes, &rng))
+            }
+            for name in applied { mutations[name, default: 0] += 1 }
+            let source = "mutant\(round).txt"
+            let context = "round \(round) (seed \(seed)) \(base.name): \(applied.joined(separator: ", "))"
+            // Lines as the reader may count them: LF, CR or CRLF all end one.
+            let lastLine = 1 + Self.offsets(of: 0x0A, in: bytes).count + Self.offsets(of: 0x0D, in: bytes).count
+            do {
+                let doc = try reader.read(bytes, source: source)
+                outcomes["read", default: 0] += 1
+                for warning in doc.warnings {
+                    XCTAssertTrue(warning.message.hasPrefix("\(source):"), "\(context): \(warning.message)")
+                    if let line = warning.line {
+                        XCTAssertTrue((1...lastLine).contains(line), "\(context): warning on line \(line)")
+                        XCTAssertTrue(warning.message.hasPrefix("\(source):\(line): "), "\(context): \(warning.message)")
+                    }
+                }
+                let recordLines = doc.policies.flatMap(\.lines) + doc.listings.flatMap(\.lines)
+                XCTAssertTrue(recordLines.allSatisfy { (1...lastLine).contains($0) }, "\(context): record lines \(recordLines)")
+            } catch {
+                outcomes["refused:\(error.kind.rawValue)", default: 0] += 1
+                XCTAssertTrue((1...lastLine).contains(error.line), "\(context): error on line \(error.line)")
+                XCTAssertTrue(error.description.hasPrefix("\(source):\(error.line): "), "\(context): \(error.description)")
+            }
+        }
+        XCTAssertEqual(outcomes.values.reduce(0, +), documents)
+        XCTAssertGreaterThan(outcomes["read"] ?? 0, 0, "some mutants are still readable")
+        XCTAssertGreaterThan(outcomes.count, 2, "mutants fail in more than one way")
+        let summary = { (counts: [String: Int]) in counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+        print("BadInputTests: \(documents) mutated documents (seed \(seed)), \(mutations.values.reduce(0, +)) mutations: \(summary(mutations))")
+        print("BadInputTests: outcomes: \(summary(outcomes))")
+    }
+
+    /// Where `byte` occurs (memchr: a byte-by-byte loop is slow in debug builds).
+    private static func offsets(of byte: UInt8, in bytes: [UInt8]) -> [Int] {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return [] }
+            var found: [Int] = []
+            var offset = 0
+            while offset < raw.count, let hit = memchr(base + offset, Int32(byte), raw.count - offset) {
+                let index = base.distance(to: UnsafeRawPointer(hit))
+                found.append(index)
+                offset = index + 1
+            }
+            return found
+        }
+    }
+
+    /// Applies one random mutation; returns its name.
+    private static func mutate(_ bytes: inout [UInt8], _ rng: inout SplitMix) -> String {
+        func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(max(n, 1))) }
+        let lineStarts = [0] + offsets(of: 0x0A, in: bytes).map { $0 + 1 }.filter { $0 < bytes.count }
+        func lineRange(_ i: Int) -> Range<Int> {
+            i + 1 < lineStarts.count ? lineStarts[i]..<lineStarts[i + 1] : lineStarts[i]..<bytes.count
+        }
+        let at = pick(bytes.count)
+        // Structural edits weigh more than byte noise: most byte noise inside Japanese text just
+        // makes the file undecodable, which stops the reader early.
+        switch rng.next() % 16 {
+        case 0:
+            bytes[at] ^= 1 << UInt8(pick(8))
+            return "bit-flip"
+        case 1:
+            bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+            return "byte"
+        case 2, 3:
+            // An ASCII byte (digit, tab, separator) replaced by another: the text stays decodable.
+            let ascii = Array("0123456789\t -(),.%".utf8)
+            guard let index = (0..<32).map({ _ in pick(bytes.count) }).first(where: { bytes[$0] < 0x80 }) else {
+                return "ascii (none found, no-op)"
+            }
+            bytes[index] = ascii[pick(ascii.count)]
+            return "ascii"
+        case 4:
+            bytes.removeSubrange(at..<min(bytes.count, at + 1 + pick(16)))
+            return "delete-bytes"
+        case 5, 6:
+            let line = lineRange(pick(lineStarts.count))
+            bytes.insert(contentsOf: Array(bytes[line]), at: lineStarts[pick(lineStarts.count)])
+            return "duplicate-line"
+        case 7, 8:
+            bytes.removeSubrange(lineRange(pick(lineStarts.count)))
+            return "delete-line"
+        case 9, 10:
+            let i = pick(lineStarts.count)
+            let j = pick(lineStarts.count)
+            guard i != j else { return "swap-lines (same line, no-op)" }
+            let a = lineRange(min(i, j))
+            let b = lineRange(max(i, j))
+            let first = Array(bytes[a])
+            let second = Array(bytes[b])
+            bytes.replaceSubrange(b, with: first)
+            bytes.replaceSubrange(a, with: second)
+            return "swap-lines"
+        case 11, 12:
+            bytes.insert(contentsOf: Array(repeating: 0x09, count: 1 + pick(3)), at: at)
+            return "tabs"
+        case 13:
+            bytes.insert(contentsOf: [[0x0A], [0x0D, 0x0A], [0x0D]][pick(3)], at: at)
+            return "newline"
+        case 14:
+            // A lone lead byte: UTF-8 (E3), CP932 (81, E0), or a continuation byte.
+            bytes.insert([0xE3, 0x81, 0xE0, 0x80, 0xFC][pick(5)], at: at)
+            return "lead-byte"
+        default:
+            bytes.removeSubrange(at...)
+            return "truncate"
+        }
+    }
 }
 
 struct SplitMix {
