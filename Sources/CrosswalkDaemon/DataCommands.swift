@@ -184,9 +184,18 @@ public enum DataCommands {
         try ReplyValue(json: Array(answer.text.utf8))
     }
 
+    /// `2026-11-29T00:00:00Z` (any offset, optional fraction) or `2026-11-29` (UTC), and
+    /// nothing else: the whole text must be the timestamp (the formatter alone accepts
+    /// trailing text).
     static func parseTimestamp(_ text: String) -> Date? {
+        let dateTime = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})/
+        let dateOnly = /\d{4}-\d{2}-\d{2}/
         let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
+        if text.wholeMatch(of: dateTime) != nil {
+            if text.contains(".") { formatter.formatOptions.insert(.withFractionalSeconds) }
+            return formatter.date(from: text)
+        }
+        guard text.wholeMatch(of: dateOnly) != nil else { return nil }
         formatter.formatOptions = [.withFullDate]
         return formatter.date(from: text)
     }

@@ -38,7 +38,7 @@ final class DaemonAccessTests: XCTestCase {
             defer { Task { await client.close() } }
             let commands = try await commands(client)
             XCTAssertGreaterThan(commands.count, CommandRegistry().all.count, "the data commands are listed")
-            XCTAssertEqual(Set(commands.filter { $0.access == "public" }.map(\.name)), ["PING", "AUTH", "QUIT", "HELP", "HELLO"])
+            XCTAssertEqual(Set(commands.filter { $0.access == "public" }.map(\.name)), ["PING", "AUTH", "QUIT", "HELP", "HELLO", "HEALTH"])
             XCTAssertEqual(commands.filter { $0.access == "admin" }.map(\.name), ["SYNC"])
 
             // Before AUTH: everything but the public commands is refused, whatever the arguments.

@@ -100,7 +100,6 @@ final class InjectionTests: XCTestCase {
     /// holding that separator must not be answered (or answer others) from another request's
     /// entry.
     func testArgumentsHoldingTheCacheKeySeparatorGetTheirOwnAnswer() async throws {
-        try Self.skipKnownDaemonBug("AnswerCache joins arguments with U+001F, so [\"FY\", \"2023\\u{1F}AMOUNT\\u{1F}budget\"] and [\"FY\", \"2023\", \"AMOUNT\", \"budget\"] share an entry")
         try await SyncedDaemon.run { _, port, pool in
             let organization = try await Self.organization(pool)
             let connection = try await JSONOverRESP.connect(port: port)
@@ -124,7 +123,6 @@ final class InjectionTests: XCTestCase {
 
     /// `CHANGES SINCE <timestamp>` takes a timestamp, not a timestamp with text after it.
     func testTimestampWithTrailingTextIsRefused() async throws {
-        try Self.skipKnownDaemonBug("DataCommands.parseTimestamp (ISO8601DateFormatter) accepts trailing text after a valid timestamp")
         try await SyncedDaemon.run { _, port, _ in
             let connection = try await JSONOverRESP.connect(port: port)
             defer { Task { await connection.close() } }
@@ -149,14 +147,6 @@ final class InjectionTests: XCTestCase {
             // The connection is still fine afterwards.
             let ok = try await pool.query("SELECT 1 AS one").first!.decode("one", as: Int.self)
             XCTAssertEqual(ok, 1)
-        }
-    }
-
-    /// Bugs in Sources/CrosswalkDaemon, reported rather than fixed here: their tests run only
-    /// with CROSSWALK_KNOWN_BUGS=1 until the fix lands (then drop the skip).
-    static func skipKnownDaemonBug(_ what: String) throws {
-        guard ProcessInfo.processInfo.environment["CROSSWALK_KNOWN_BUGS"] == "1" else {
-            throw XCTSkip("known bug, fix pending in CrosswalkDaemon: \(what)")
         }
     }
 
