@@ -95,6 +95,12 @@ final class DaemonTests: XCTestCase {
             XCTAssertEqual(((status["runs"] as? [[String: Any]])?.first)?["status"] as? String, "ok")
             let changes = try await ask(port, "CHANGES SINCE 2000-01-01T00:00:00Z")
             XCTAssertEqual((changes["changes"] as? [Any])?.isEmpty, false)
+            for form in ["2000-01-01", "2000-01-01T09:00:00.250+09:00"] {
+                let same = try await ask(port, "CHANGES SINCE \(form)")
+                XCTAssertEqual((same["changes"] as? [Any])?.count, (changes["changes"] as? [Any])?.count, form)
+            }
+            let future = try await ask(port, "CHANGES SINCE 2999-01-01")
+            XCTAssertEqual((future["changes"] as? [Any])?.count, 0)
 
             for (bad, expected) in [
                 ("SDG 18", "expected SDG <1-17> [FY n]"), ("SDG", "expected SDG <1-17>"), ("SDG 11 FY soon", "FY must be"),
