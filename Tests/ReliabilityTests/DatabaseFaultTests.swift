@@ -149,7 +149,8 @@ final class DatabaseFaultTests: XCTestCase {
             XCTAssertEqual(applied, 6, "documents the cut run committed")
             let status = try await request(client, "SYNCSTATUS")
             let shown = try XCTUnwrap((status["runs"] as? [[String: Any]])?.first { $0["id"] as? Int == cutRun }, "\(status)")
-            XCTAssertNotEqual(shown["status"] as? String, "running", "a run whose process lost the database is not running: \(shown)")
+            XCTAssertEqual(shown["status"] as? String, "abandoned", "a run whose process lost the database is not running: \(shown)")
+            XCTAssertTrue((shown["error"] as? String)?.contains("lost the database") == true, "\(shown)")
 
             let next = try await request(client, "SYNC")
             XCTAssertEqual(next["status"] as? String, "ok", "\(next)")
