@@ -116,9 +116,7 @@ final class ConcurrentSyncTests: XCTestCase {
                 HAVING count(*) > 1) twice
             """)
         XCTAssertEqual(repeated, 0, "a change recorded twice")
-        let actual = try await StateDump.full(shared.pool)
-        let expected = try await StateDump.full(reference.pool)
-        XCTAssertEqual(actual.tables, expected.tables, "\(actual.differences(from: expected))")
+        let (actual, _) = try await assertSameRows(shared.pool, as: reference.pool, .full, "the shared database vs one clean sync per round")
         print("concurrent syncs: \(syncsRun) runs on one database (2 daemons + CLI, 4 rounds), \(actual.rowCount) rows equal to the clean reference")
 
         // Daemon B stops cleanly on SIGTERM.

@@ -1,3 +1,4 @@
+import XCTest
 import Postgres
 
 /// Every row of the store as comparable text, so two databases can be compared row
@@ -20,48 +21,72 @@ import Postgres
 ///   rejected version is never stored, so every run reads it again and records it
 ///   again, and a killed run may have committed its copy before dying.
 struct StateDump: Equatable {
-    /// Sorted rows per table.
-    var tables: [String: [String]]
-    /// Sorted rows per document source: its document row, listings, SDG links,
-    /// indicators, amounts, policy evaluations and history.
-    var documents: [String: [String]]
+    enum Scope { case full, current }
 
-    var rowCount: Int { tables.values.reduce(0) { $0 + $1.count } }
-
-    /// Everything, history included.
-    static func full(_ pool: PostgresPool) async throws -> StateDump {
-        try await read(pool, queries: fullQueries)
+    /// A table's rows, counted and hashed in PostgreSQL (sorted, then md5), so large
+    /// stores compare without shipping every row; `differences` fetches rows on failure.
+    struct Digest: Equatable {
+        var rows: Int
+        var md5: String
     }
 
-    /// `full`, or nothing when the store's tables do not exist yet (a sync killed
+    var tables: [String: Digest]
+    /// Per document source: the hash of its rows in every per-document table (its
+    /// document row, listings, SDG links, indicators, amounts, policy evaluations and
+    /// history), so a document can be checked whole.
+    var documents: [String: String]
+
+    static let empty = StateDump(tables: [:], documents: [:])
+
+    var rowCount: Int { tables.values.reduce(0) { $0 + $1.rows } }
+
+    /// Everything, history included (`.full`), or what is in force now (`.current`):
+    /// current documents and listings with their SDG links, indicators, amounts and
+    /// policy evaluations. Besides the history (ended rows, `changes`, rejects), `.current`
+    /// leaves out the shared `programs` and `policies` rows themselves: a program keeps the
+    /// name, summary and first/last fiscal year of every document ever read (ended ones
+    /// included), so after a document is deleted they legitimately differ from a database
+    /// that never saw it. What a current listing says of its program and policy is in its
+    /// snapshot, which is compared.
+    static func read(_ pool: PostgresPool, _ scope: Scope) async throws -> StateDump {
+        let queries = scope == .full ? fullQueries : currentQueries
+        var dump = StateDump.empty
+        for (table, sql) in queries {
+            let row = try await pool.query(listingKeys + """
+                SELECT count(*)::int AS n, coalesce(md5(string_agg(s, E'\\n' ORDER BY s)), '') AS h FROM (\(sql)) q
+                """).first!
+            dump.tables[table] = Digest(rows: try row.decode("n", as: Int.self), md5: try row.decode("h", as: String.self))
+        }
+        let perDocument = queries.map { table, sql in "SELECT src, '\(table) ' || s AS s FROM (\(sql)) q WHERE src IS NOT NULL" }
+        for row in try await pool.query(listingKeys + """
+            SELECT src, md5(string_agg(s, E'\\n' ORDER BY s)) AS h FROM (\(perDocument.joined(separator: " UNION ALL "))) q GROUP BY src
+            """) {
+            dump.documents[try row.decode("src", as: String.self)] = try row.decode("h", as: String.self)
+        }
+        return dump
+    }
+
+    /// `.full`, or nothing when the store's tables do not exist yet (a sync killed
     /// before its migrations created them).
     static func fullIfMigrated(_ pool: PostgresPool) async throws -> StateDump {
         let migrated = try await pool.query("SELECT to_regclass('public.changes') IS NOT NULL AS migrated").first!
             .decode("migrated", as: Bool.self)
-        return migrated ? try await full(pool) : StateDump(tables: [:], documents: [:])
+        return migrated ? try await read(pool, .full) : .empty
     }
 
-    /// What is in force now: current documents and listings with their SDG links,
-    /// indicators, amounts and policy evaluations. Besides the history (ended rows,
-    /// `changes`, rejects), this leaves out the shared `programs` and `policies` rows
-    /// themselves: a program keeps the name, summary and first/last fiscal year of every
-    /// document ever read (ended ones included), so after a document is deleted they
-    /// legitimately differ from a database that never saw it. What a current listing
-    /// says of its program and policy is in its snapshot, which is compared.
-    static func current(_ pool: PostgresPool) async throws -> StateDump {
-        try await read(pool, queries: currentQueries)
-    }
-
-    /// The first few rows that differ, per table, for a failure message.
-    func differences(from other: StateDump, limit: Int = 4) -> [String] {
+    /// For a failure message: per table that differs, the first rows only one side has.
+    static func differences(_ mine: PostgresPool, _ theirs: PostgresPool, _ scope: Scope, limit: Int = 4) async throws -> String {
         var found: [String] = []
-        for table in Set(tables.keys).union(other.tables.keys).sorted() {
-            let mine = tables[table] ?? [], theirs = other.tables[table] ?? []
-            guard mine != theirs else { continue }
-            let onlyMine = Self.multisetMinus(mine, theirs), onlyTheirs = Self.multisetMinus(theirs, mine)
-            found.append("\(table): \(mine.count) rows vs \(theirs.count); only here: \(onlyMine.prefix(limit)); only there: \(onlyTheirs.prefix(limit))")
+        for (table, sql) in scope == .full ? fullQueries : currentQueries {
+            let a = try await rows(mine, sql), b = try await rows(theirs, sql)
+            guard a != b else { continue }
+            found.append("\(table): \(a.count) rows vs \(b.count); only here: \(multisetMinus(a, b).prefix(limit)); only there: \(multisetMinus(b, a).prefix(limit))")
         }
-        return found
+        return found.joined(separator: "\n")
+    }
+
+    private static func rows(_ pool: PostgresPool, _ sql: String) async throws -> [String] {
+        try await pool.query(listingKeys + sql).map { try $0.decode("s", as: String.self) }.sorted()
     }
 
     private static func multisetMinus(_ a: [String], _ b: [String]) -> [String] {
@@ -72,24 +97,6 @@ struct StateDump: Equatable {
             counts[row] = n - 1
             return false
         }
-    }
-
-    private static func read(_ pool: PostgresPool, queries: [(String, String)]) async throws -> StateDump {
-        var dump = StateDump(tables: [:], documents: [:])
-        for (table, sql) in queries {
-            let rows = try await pool.query(listingKeys + sql)
-            var lines: [String] = []
-            for row in rows {
-                let line = try row.decode("s", as: String.self)
-                lines.append(line)
-                if let source = try row.decodeIfPresent("src", as: String.self) {
-                    dump.documents[source, default: []].append(line)
-                }
-            }
-            dump.tables[table] = lines.sorted()
-        }
-        for source in dump.documents.keys { dump.documents[source]!.sort() }
-        return dump
     }
 
     /// Each listing's natural key (`k`) and its document's source; `current` says whether
@@ -180,4 +187,18 @@ struct StateDump: Equatable {
             WHERE d.ended_at IS NULL
             """),
     ]
+}
+
+/// Asserts that two stores hold the same rows (history included, or what is current);
+/// on failure names rows only one side has. Returns both digests.
+@discardableResult
+func assertSameRows(
+    _ mine: PostgresPool, as theirs: PostgresPool, _ scope: StateDump.Scope, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line
+) async throws -> (mine: StateDump, theirs: StateDump) {
+    let a = try await StateDump.read(mine, scope), b = try await StateDump.read(theirs, scope)
+    if a.tables != b.tables {
+        XCTFail("\(what): the rows differ:\n\(try await StateDump.differences(mine, theirs, scope))", file: file, line: line)
+    }
+    return (a, b)
 }
