@@ -31,12 +31,17 @@ while (($#)); do
     esac
 done
 
-bundle=$root/.build/debug/CrosswalkPackageTests.xctest
-[[ -x $bundle ]] || { echo "no test bundle at $bundle: run swift build --build-tests" >&2; exit 2; }
+built=$root/.build/debug
+[[ -x $built/CrosswalkPackageTests.xctest ]] || { echo "no test bundle in $built: run swift build --build-tests" >&2; exit 2; }
+# Copies, so a rebuild during a long soak does not pull the binaries from under it.
+bin=$(mktemp -d /tmp/crosswalk-crash-soak-bin.XXXXXX)
+trap 'rm -rf "$bin"' EXIT
+cp "$built/CrosswalkPackageTests.xctest" "$built/crosswalk" "$bin/"
 if ((release)); then
     [[ -x $root/.build/release/crosswalk ]] || (cd "$root" && swift build -c release --product crosswalk)
-    export CROSSWALK_BINARY=$root/.build/release/crosswalk
+    cp "$root/.build/release/crosswalk" "$bin/crosswalk"
 fi
+bundle=$bin/CrosswalkPackageTests.xctest
 
 export CROSSWALK_CRASH_KILLS=$runs
 [[ -n $seed ]] && export CROSSWALK_CRASH_SEED=$seed
@@ -53,7 +58,7 @@ export CROSSWALK_CRASH_BIG_EVERY=${CROSSWALK_CRASH_BIG_EVERY:-10}
 export CROSSWALK_CRASH_BIG_REVISE=${CROSSWALK_CRASH_BIG_REVISE:-220}
 export CROSSWALK_CRASH_FRESH_EVERY=${CROSSWALK_CRASH_FRESH_EVERY:-10}
 
-echo "crash soak: $runs kills, binary ${CROSSWALK_BINARY:-$root/.build/debug/crosswalk}, log $log"
+echo "crash soak: $runs kills, $( ((release)) && echo release || echo debug ) crosswalk, log $log"
 start=$(date +%s)
 status=0
 "$bundle" ReliabilityTests.CrashSafetyTests 2>&1 | grep -v '^20[0-9-]*T[0-9:+]* ' | tee "$log" \
