@@ -35,7 +35,6 @@ built=$root/.build/debug
 [[ -x $built/CrosswalkPackageTests.xctest ]] || { echo "no test bundle in $built: run swift build --build-tests" >&2; exit 2; }
 # Copies, so a rebuild during a long soak does not pull the binaries from under it.
 bin=$(mktemp -d /tmp/crosswalk-crash-soak-bin.XXXXXX)
-trap 'rm -rf "$bin"' EXIT
 cp "$built/CrosswalkPackageTests.xctest" "$built/crosswalk" "$bin/"
 if ((release)); then
     [[ -x $root/.build/release/crosswalk ]] || (cd "$root" && swift build -c release --product crosswalk)
@@ -60,9 +59,24 @@ export CROSSWALK_CRASH_FRESH_EVERY=${CROSSWALK_CRASH_FRESH_EVERY:-10}
 
 echo "crash soak: $runs kills, $( ((release)) && echo release || echo debug ) crosswalk, log $log"
 start=$(date +%s)
-status=0
-"$bundle" ReliabilityTests.CrashSafetyTests 2>&1 | grep -v '^20[0-9-]*T[0-9:+]* ' | tee "$log" \
-    | grep -E '^(crash test|round [0-9]+:)|error:|Executed' | sed -u 's/^/  /' || true
+"$bundle" ReliabilityTests.CrashSafetyTests > "$log" 2>&1 &
+test_pid=$!
+# Interrupted: stop the test and the PostgreSQL cluster it started (its atexit never runs).
+cleanup() {
+    kill "$test_pid" 2>/dev/null && wait "$test_pid" 2>/dev/null
+    local cluster=${TMPDIR:-/tmp}/crosswalk-tests-$test_pid
+    if [[ -f $cluster/pgdata/postmaster.pid ]]; then
+        local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+        local as_pg=(); [[ $(id -u) -eq 0 ]] && as_pg=(runuser -u crosswalk-pg --)
+        "${as_pg[@]}" "$bindir/pg_ctl" -D "$cluster/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+        rm -rf "$cluster"
+    fi
+    rm -rf "$bin"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+tail -n +1 -f --pid="$test_pid" "$log" | grep --line-buffered -E '^(crash test|round [0-9]+:)|error:|Executed' | sed -u 's/^/  /' || true
+wait "$test_pid" && status=0 || status=1
 grep -q 'Executed 1 test, with 0 failures' "$log" || status=1
 echo "took $(( $(date +%s) - start )) s; $( ((status)) && echo FAILED || echo passed ); full log: $log"
 exit $status

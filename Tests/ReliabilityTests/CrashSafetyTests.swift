@@ -55,16 +55,17 @@ final class CrashSafetyTests: XCTestCase {
 
     struct Figures: CustomStringConvertible {
         var rounds = 0, kills = 0, finishedBeforeKill = 0
-        var killedBeforeRunRow = 0, killedMidRun = 0, killedAfterACommit = 0
+        var killedBeforeRunRow = 0, killedMidRun = 0, killedAfterACommit = 0, killedAfterRecording = 0
         var documentsNewAtKill = 0, documentsOldAtKill = 0
         var rowsComparedWithTwin = 0, rowsComparedWithFresh = 0, freshDatabases = 0
         var abandonedRuns = 0, runsRecorded = 0
 
         var description: String {
             """
-            rounds \(rounds), SIGKILLs \(kills) (\(killedMidRun) after the run began — \(killedAfterACommit) of them \
-            after it had committed some documents — and \(killedBeforeRunRow) before: start-up, migrations, lock, \
-            scan), \(finishedBeforeKill) syncs finished before their kill; \
+            rounds \(rounds), SIGKILLs \(kills) (\(killedMidRun) inside the run — \(killedAfterACommit) of them \
+            after it had committed some of its work — \(killedBeforeRunRow) before the run began: start-up, \
+            migrations, lock, scan — and \(killedAfterRecording) after it was recorded, while exiting), \
+            \(finishedBeforeKill) syncs finished before their kill; \
             at the kills \(documentsNewAtKill) changed documents were already whole in their new version and \
             \(documentsOldAtKill) whole in their old one; rows compared: \(rowsComparedWithTwin) with the twin, \
             \(rowsComparedWithFresh) with \(freshDatabases) fresh databases; runs recorded \(runsRecorded), \
@@ -75,7 +76,7 @@ final class CrashSafetyTests: XCTestCase {
 
     func testSyncKilledAtRandomPointsConvergesToACleanSync() async throws {
         let plan = Plan.fromEnvironment()
-        print("crash test: seed \(plan.seed) (CROSSWALK_CRASH_SEED replays it), \(plan.kills) kills")
+        say("crash test: seed \(plan.seed) (CROSSWALK_CRASH_SEED replays it), \(plan.kills) kills")
         var random = SeededRandom(seed: plan.seed)
         let rounds = plan.kills * 3
         let documentsNeeded = min(plan.maxDocuments + plan.takeDown * rounds, plan.initial + plan.add * rounds) + 1
@@ -123,13 +124,27 @@ final class CrashSafetyTests: XCTestCase {
                     if now == after { newVersions += 1 } else if now == before { oldVersions += 1 }
                 }
             }
-            let leftRunning = atKill.tables["documents"] == nil ? 0 : try await killed.pool.int("SELECT count(*) AS n FROM sync_runs WHERE status = 'running'")
+            let migrated = !atKill.tables.isEmpty
+            let leftRunning = migrated ? try await killed.pool.int("SELECT count(*)::int AS n FROM sync_runs WHERE status = 'running'") : 0
+            let runsAtKill = migrated ? try await killed.pool.int("SELECT count(*)::int AS n FROM sync_runs") : 0
             XCTAssertLessThanOrEqual(leftRunning, 1, "round \(round)")
+            let landed: String
+            if !wasKilled {
+                landed = "finished (\(ended)) before its kill"
+            } else if leftRunning == 1 {
+                landed = "killed inside its run"
+                figures.killedMidRun += 1
+                if newVersions > 0 { figures.killedAfterACommit += 1 }
+            } else if runsAtKill > figures.runsRecorded {
+                landed = "killed after its run was recorded"
+                figures.killedAfterRecording += 1
+            } else {
+                landed = "killed before its run began"
+                figures.killedBeforeRunRow += 1
+            }
             if wasKilled {
                 figures.documentsNewAtKill += newVersions
                 figures.documentsOldAtKill += oldVersions
-                if leftRunning == 1 { figures.killedMidRun += 1 } else { figures.killedBeforeRunRow += 1 }
-                if leftRunning == 1 && newVersions > 0 { figures.killedAfterACommit += 1 }
             }
 
             // The next sync converges to the twin, row for row.
@@ -157,12 +172,11 @@ final class CrashSafetyTests: XCTestCase {
                 figures.rowsComparedWithFresh += current.rowCount
                 figures.freshDatabases += 1
             }
-            let landed = !wasKilled ? "finished (\(ended)) before its kill" : leftRunning == 1 ? "killed inside its run" : "killed before its run began"
-            print("round \(round): \(change); \(corpus.documentCount) documents; \(landed), \(killAfter.milliseconds) ms into a \(cleanTook.milliseconds) ms clean sync; changed documents whole in their new version: \(newVersions), in their old: \(oldVersions)")
+            say("round \(round): \(change); \(corpus.documentCount) documents; \(landed), \(killAfter.milliseconds) ms into a \(cleanTook.milliseconds) ms clean sync; changed documents whole in their new version: \(newVersions), in their old: \(oldVersions)")
             twinBefore = twinAfter
             if testRun?.failureCount ?? 0 > 0 { break }
         }
-        print("crash test figures: \(figures)")
+        say("crash test figures: \(figures)")
         XCTAssertEqual(figures.kills, plan.kills, "too many syncs finished before their kill: \(figures)")
         XCTAssertGreaterThan(figures.killedMidRun, 0, "no kill landed inside a run: \(figures)")
     }
@@ -172,6 +186,12 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(sync.status, "partial", what)
         XCTAssertEqual(sync.count("documents_rejected"), 1, what)
     }
+}
+
+/// A progress line, flushed at once (the soak script follows the log while it runs).
+private func say(_ line: String) {
+    print(line)
+    fflush(nil)  // every stream; `stdout` itself is not concurrency-safe to name
 }
 
 extension Duration {
