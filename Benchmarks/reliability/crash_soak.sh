@@ -63,7 +63,7 @@ start=$(date +%s)
 test_pid=$!
 # Interrupted: stop the test and the PostgreSQL cluster it started (its atexit never runs).
 cleanup() {
-    kill "$test_pid" 2>/dev/null && wait "$test_pid" 2>/dev/null
+    kill "$test_pid" 2>/dev/null && wait "$test_pid" 2>/dev/null || true
     local cluster=${TMPDIR:-/tmp}/crosswalk-tests-$test_pid
     if [[ -f $cluster/pgdata/postmaster.pid ]]; then
         local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -71,12 +71,14 @@ cleanup() {
         "${as_pg[@]}" "$bindir/pg_ctl" -D "$cluster/pgdata" -m fast -w stop >/dev/null 2>&1 || true
         rm -rf "$cluster"
     fi
-    rm -rf "$bin"
+    rm -rf "$bin" "${TMPDIR:-/tmp}/crosswalk-reliability-$test_pid"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-tail -n +1 -f --pid="$test_pid" "$log" | grep --line-buffered -E '^(crash test|round [0-9]+:)|error:|Executed' | sed -u 's/^/  /' || true
+# Progress in the background: bash runs the INT/TERM trap only between commands, and `wait` is one.
+tail -n +1 -f --pid="$test_pid" "$log" | grep --line-buffered -E '^(crash test|round [0-9]+:)|error:|Executed' | sed -u 's/^/  /' &
 wait "$test_pid" && status=0 || status=1
+wait
 grep -q 'Executed 1 test, with 0 failures' "$log" || status=1
 echo "took $(( $(date +%s) - start )) s; $( ((status)) && echo FAILED || echo passed ); full log: $log"
 exit $status

@@ -1,3 +1,4 @@
+import CrosswalkSync
 import Foundation
 import Postgres
 import TestSupport
@@ -19,7 +20,9 @@ import XCTest
 /// CROSSWALK_CRASH_MAX_DOCS (stop adding past this), CROSSWALK_CRASH_FRESH_EVERY (compare
 /// with a fresh database every n rounds), CROSSWALK_CRASH_BIG_EVERY / _BIG_REVISE (every n
 /// rounds revise that many documents instead, so a run spans several 200-document commit
-/// groups and a kill can land between them; the CLI has no flag for the group size).
+/// groups; the CLI has no flag for the group size). In a round that changes more documents
+/// than one group holds, the kill waits for the first group's commit to show, then lands
+/// at a random moment in the rest of the sync, so it falls between commits.
 final class CrashSafetyTests: XCTestCase {
     struct Plan {
         var kills = 8
@@ -105,10 +108,23 @@ final class CrashSafetyTests: XCTestCase {
             let twinAfter = try await StateDump.read(twin.pool, .full)
 
             // The killed database: the same sync, SIGKILLed at a random moment.
-            let killAfter = Duration.nanoseconds(Int64.random(in: 0...max(1, cleanTook.nanoseconds), using: &random))
+            let launched = ContinuousClock.now
             let child = try CrosswalkBinary.launchSync(database: killed.conninfo, source: corpus.folder)
+            let betweenCommits = change.added + change.revised + change.restored > Self.documentsPerCommit
+            if betweenCommits {
+                _ = try await eventually("the first commit group", every: .milliseconds(10)) { () -> Bool? in
+                    if child.poll() != nil { return true }
+                    let committed = try? await killed.pool.int("""
+                        SELECT count(*)::int AS n FROM documents d JOIN sync_runs r ON r.id = d.run_id WHERE r.status = 'running'
+                        """)
+                    return committed ?? 0 > 0 ? true : nil
+                }
+            }
+            let remaining = cleanTook - launched.duration(to: .now)
+            let killAfter = Duration.nanoseconds(Int64.random(in: 0...max(1, remaining.nanoseconds), using: &random))
             try await Task.sleep(for: killAfter)  // the random kill point, not a wait for a condition
             child.kill(SIGKILL)
+            let killedAt = launched.duration(to: .now).milliseconds
             let ended = try await child.wait(timeout: .seconds(60))
             child.removeOutput()
             let wasKilled = ended == .signaled(SIGKILL)
@@ -172,7 +188,7 @@ final class CrashSafetyTests: XCTestCase {
                 figures.rowsComparedWithFresh += current.rowCount
                 figures.freshDatabases += 1
             }
-            say("round \(round): \(change); \(corpus.documentCount) documents; \(landed), \(killAfter.milliseconds) ms into a \(cleanTook.milliseconds) ms clean sync; changed documents whole in their new version: \(newVersions), in their old: \(oldVersions)")
+            say("round \(round): \(change); \(corpus.documentCount) documents; \(landed)\(betweenCommits ? " (aimed after the first commit)" : ""), about \(killedAt) ms into a \(cleanTook.milliseconds) ms clean sync; changed documents whole in their new version: \(newVersions), in their old: \(oldVersions)")
             twinBefore = twinAfter
             if testRun?.failureCount ?? 0 > 0 { break }
         }
@@ -180,6 +196,8 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(figures.kills, plan.kills, "too many syncs finished before their kill: \(figures)")
         XCTAssertGreaterThan(figures.killedMidRun, 0, "no kill landed inside a run: \(figures)")
     }
+
+    static let documentsPerCommit = SyncEngine.Options(sources: []).documentsPerCommit
 
     private func assertPartialWithTheBrokenFile(_ sync: CLISync, _ what: String) throws {
         XCTAssertEqual(sync.termination, .exited(1), "\(what): exit 1 = some rejected, the rest applied; stderr: \(sync.errors.suffix(2000))")

@@ -16,9 +16,20 @@ func eventually<T>(
     }
 }
 
-/// A fresh folder under the temporary directory; the caller removes it.
+/// Where this test process keeps its files: one folder per process, so a soak that is
+/// interrupted can remove what the test had no chance to.
+let scratchRoot: URL = {
+    atexit { try? FileManager.default.removeItem(at: scratchRootPath()) }
+    return scratchRootPath()
+}()
+
+private func scratchRootPath() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-reliability-\(getpid())")
+}
+
+/// A fresh folder under `scratchRoot`; the caller removes it.
 func temporaryFolder(_ label: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-\(label)-\(UUID().uuidString)")
+    let url = scratchRoot.appendingPathComponent("\(label)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

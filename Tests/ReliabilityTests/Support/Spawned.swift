@@ -31,7 +31,8 @@ final class Spawned: Sendable {
     }
 
     static func launch(_ executable: String, _ arguments: [String]) throws -> Spawned {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-child-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(at: scratchRoot, withIntermediateDirectories: true)
+        let base = scratchRoot.appendingPathComponent("child-\(UUID().uuidString)").path
         let output = base + ".out", errors = base + ".err"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
