@@ -45,33 +45,44 @@ public struct SyncEngine: Sendable {
         let started = ContinuousClock.now
         let scanner = SourceScanner(folders: options.sources, include: options.include)
         let files = try scanner.scan()
-        return try await pool.withConnection { connection in
+        let (summary, recorded) = try await pool.withConnection { connection in
             try await withSyncLock(connection, timeout: options.lockTimeout) {
                 var summary = SyncSummary()
                 summary.documentsSeen = files.count
                 let run = options.dryRun ? nil : try await store.beginRun(connection, trigger: options.trigger, sources: scanner.folders)
                 summary.runId = run
+                // What is committed so far: a failure rolls back the open group, and the
+                // run must then report (and record) only what stayed.
+                var settled = summary
                 do {
-                    try await syncFiles(files, options: options, connection: connection, run: run, summary: &summary)
-                    try await endMissing(files: files, folders: scanner.folders, connection: connection, run: run, summary: &summary)
+                    try await syncFiles(files, options: options, connection: connection, run: run, summary: &summary, settled: &settled)
+                    try await endMissing(files: files, folders: scanner.folders, connection: connection, run: run, summary: &summary, settled: &settled)
                     summary.status = options.dryRun ? .dryRun : (summary.documentsRejected > 0 ? .partial : .ok)
                 } catch {
                     if connection.isOpen { try? await connection.execute(script: "ROLLBACK") }
+                    summary = settled
                     summary.status = .failed
                     summary.error = "\(error)"
                 }
                 summary.durationMs = Int(started.duration(to: .now) / .milliseconds(1))
+                var recorded = run == nil
                 if let run, connection.isOpen {
-                    try? await store.finishRun(connection, run: run, summary: summary)
+                    recorded = (try? await store.finishRun(connection, run: run, summary: summary)) != nil
                 }
-                if summary.status == .failed {
-                    logger.error("sync failed", metadata: ["summary": "\(summary.line)"])
-                } else {
-                    logger.info("\(summary.line)")
-                }
-                return summary
+                return (summary, recorded)
             }
         }
+        // The run's connection broke: record the outcome on a fresh one, so the run does
+        // not stay 'running'. When the database is down too, the next run marks it abandoned.
+        if !recorded, let run = summary.runId {
+            _ = try? await pool.withConnection { try await store.finishRun($0, run: run, summary: summary) }
+        }
+        if summary.status == .failed {
+            logger.error("sync failed", metadata: ["summary": "\(summary.line)"])
+        } else {
+            logger.info("\(summary.line)")
+        }
+        return summary
     }
 
     // MARK: Documents
@@ -85,7 +96,8 @@ public struct SyncEngine: Sendable {
     }
 
     private func syncFiles(
-        _ files: [String], options: Options, connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
+        _ files: [String], options: Options, connection: PostgresConnection, run: Int64?,
+        summary: inout SyncSummary, settled: inout SyncSummary
     ) async throws {
         let known = try await store.currentHashes(connection)
         let reader = EvaluationReader(limits: options.readerLimits)
@@ -99,6 +111,7 @@ public struct SyncEngine: Sendable {
                 switch item {
                 case .unchanged:
                     summary.documentsUnchanged += 1
+                    settled.documentsUnchanged += 1
                 case .unreadable(let source, let reason):
                     try await commits.ensureOpen()
                     try await reject(connection, run: run, source: source, sha256: nil, line: nil, reason: reason, excerpt: nil, summary: &summary)
@@ -116,11 +129,12 @@ public struct SyncEngine: Sendable {
                     case .failure(let error):
                         try await reject(connection, run: run, source: document.source, sha256: sha, line: nil, reason: "\(document.source): \(error.message)", excerpt: nil, summary: &summary)
                     }
-                    try await commits.documentDone()
+                    if try await commits.documentDone() { settled = summary }
                 }
             }
         }
         try await commits.close()
+        settled = summary
     }
 
     /// Reads, hashes and parses — no database — so it can run ahead of the writes.
@@ -160,7 +174,8 @@ public struct SyncEngine: Sendable {
     }
 
     private func endMissing(
-        files: [String], folders: [String], connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
+        files: [String], folders: [String], connection: PostgresConnection, run: Int64?,
+        summary: inout SyncSummary, settled: inout SyncSummary
     ) async throws {
         let present = Set(files)
         let known = try await store.currentHashes(connection).keys
@@ -173,6 +188,7 @@ public struct SyncEngine: Sendable {
             try await connection.execute(script: run == nil ? "ROLLBACK" : "COMMIT")
             summary.documentsEnded += 1
             summary.listingsEnded += ended
+            settled = summary
             logger.info("document ended: no longer in its source", metadata: ["source": "\(source)", "listings": "\(ended)"])
         }
     }
@@ -247,10 +263,13 @@ struct CommitGroup {
         open = true
     }
 
-    mutating func documentDone() async throws {
-        guard size > 0 else { return }
+    /// True when nothing of the documents so far is left uncommitted.
+    mutating func documentDone() async throws -> Bool {
+        guard size > 0 else { return true }
         documents += 1
-        if documents >= size { try await close() }
+        guard documents >= size else { return false }
+        try await close()
+        return true
     }
 
     mutating func close() async throws {

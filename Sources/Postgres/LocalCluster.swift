@@ -54,7 +54,9 @@ public struct LocalCluster: Sendable {
             ], as: runAs, what: "initdb")
         }
         if let running = runningEndpoint(binaries: binaries, runAs: runAs) { return running }
-        let port = try Self.freeLoopbackPort()
+        // Back on the port it had when that port is still free, so the connection strings
+        // of processes that outlived the server (a daemon) reach it again.
+        let port = try previousPort().flatMap { Self.isFreeLoopbackPort($0) ? $0 : nil } ?? Self.freeLoopbackPort()
         try run(binaries.pgCtl, [
             "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60",
             "-o", "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700 -c max_connections=200" + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"),
@@ -87,6 +89,14 @@ public struct LocalCluster: Sendable {
             return nil
         }
         return Endpoint(socketDirectory: String(lines[4]), port: port)
+    }
+
+    /// The port of the last start, from the command line PostgreSQL records in postmaster.opts.
+    private func previousPort() -> Int? {
+        guard let options = try? String(contentsOf: dataDirectory.appendingPathComponent("postmaster.opts"), encoding: .utf8),
+              let match = options.firstMatch(of: /"-p" "(\d+)"/)
+        else { return nil }
+        return Int(match.output.1)
     }
 
     private func prepareDirectory(owner: String?) throws {
@@ -147,12 +157,25 @@ public struct LocalCluster: Sendable {
     }
 
     private static func freeLoopbackPort() throws -> Int {
+        guard let port = bindLoopback(port: 0) else { throw LocalClusterError("cannot find a free port on 127.0.0.1") }
+        return port
+    }
+
+    private static func isFreeLoopbackPort(_ port: Int) -> Bool {
+        (1...65535).contains(port) && bindLoopback(port: port) == port
+    }
+
+    /// Binds a socket to 127.0.0.1:`port` (0: any) and closes it; the port bound, or nil.
+    private static func bindLoopback(port: Int) -> Int? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw LocalClusterError("cannot open a socket to find a free port") }
+        guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        // As PostgreSQL binds: a port with connections in TIME_WAIT is free to it.
+        var on: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
@@ -160,8 +183,7 @@ public struct LocalCluster: Sendable {
                 bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
             }
         }
-        guard bound else { throw LocalClusterError("cannot find a free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 
     private static func reason(_ error: Error) -> String {
