@@ -77,11 +77,12 @@ public struct SyncEngine: Sendable {
         if !recorded, let run = summary.runId {
             _ = try? await pool.withConnection { try await store.finishRun($0, run: run, summary: summary) }
         }
-        if summary.status == .failed {
-            logger.error("sync failed", metadata: ["summary": "\(summary.line)"])
-        } else {
-            logger.info("\(summary.line)")
-        }
+        // One line per sync: the summary as the message, the key facts as fields to filter on.
+        let fields: Logger.Metadata = [
+            "run": "\(summary.runId.map(String.init) ?? "-")", "status": "\(summary.status.rawValue)",
+            "trigger": "\(options.trigger)", "applied": "\(summary.documentsApplied)", "rejected": "\(summary.documentsRejected)",
+        ]
+        logger.log(level: summary.status == .failed ? .error : .info, "\(summary.line)", metadata: fields)
         return summary
     }
 
