@@ -1,5 +1,4 @@
 import CrosswalkDaemon
-import CrosswalkStore
 import Foundation
 import Logging
 import TestSupport
@@ -9,40 +8,27 @@ import XCTest
 /// read over HTTP and parsed as Prometheus exposition format.
 final class DaemonMetricsTests: XCTestCase {
     func testMetricsPageParsesAndCarriesStoreAndSyncFamilies() async throws {
-        try await TestDatabase.withPool { pool, _ in
-            try await Migrator().migrate(pool)
-            var configuration = Daemon.Configuration(sources: [DaemonTests.sample.path])
-            configuration.server.port = 0
-            configuration.metricsPort = 0
-            let daemon = Daemon(configuration: configuration, pool: pool, logger: Logger(label: "test"))
-            _ = try await daemon.scheduler.syncNow(trigger: "test")
-            let port = try await daemon.start()
-            do {
-                let client = try await TestClient.connect(port: port)
-                try await client.send("PING\r\nSDG 11\r\n")
-                _ = try await client.readLine()
-                _ = try await client.readLine()
-                await client.close()
+        try await SyncedDaemon.run(configure: { $0.metricsPort = 0 }) { daemon, port, _ in
+            let client = try await TestClient.connect(port: port)
+            try await client.send("PING\r\nSDG 11\r\n")
+            _ = try await client.readLine()
+            _ = try await client.readLine()
+            await client.close()
 
-                let metricsPort = try XCTUnwrap(daemon.metrics?.port)
-                let response = try await get(port: metricsPort, "/metrics")
-                XCTAssertEqual(response.status, 200)
-                let page = try Exposition.parse(response.body)
-                XCTAssertEqual(page.value("crosswalk_database_up", [:]), 1)
-                XCTAssertEqual(page.value("crosswalk_store_documents", [:]), 1)
-                XCTAssertEqual(page.value("crosswalk_store_policies", [:]), 3)
-                XCTAssertEqual(page.value("crosswalk_commands_total", ["command": "SDG"]), 1)
-                XCTAssertEqual(page.value("crosswalk_syncs_total", ["outcome": "ok"]), 1)
-                XCTAssertEqual(page.value("crosswalk_last_sync_success", [:]), 1)
-                XCTAssertEqual(page.value("crosswalk_last_sync_documents", ["outcome": "applied"]), 1)
-                XCTAssertEqual(page.family("crosswalk_last_sync_documents")?.type, "gauge")
-                XCTAssertNotNil(page.value("crosswalk_last_sync_end_timestamp_seconds", [:]))
-                XCTAssertGreaterThan(page.value("crosswalk_store_listings", [:]) ?? 0, 0)
-                await daemon.shutdown()
-            } catch {
-                await daemon.shutdown()
-                throw error
-            }
+            let metricsPort = try XCTUnwrap(daemon.metrics?.port)
+            let response = try await get(port: metricsPort, "/metrics")
+            XCTAssertEqual(response.status, 200)
+            let page = try Exposition.parse(response.body)
+            XCTAssertEqual(page.value("crosswalk_database_up", [:]), 1)
+            XCTAssertEqual(page.value("crosswalk_store_documents", [:]), 1)
+            XCTAssertEqual(page.value("crosswalk_store_policies", [:]), 3)
+            XCTAssertEqual(page.value("crosswalk_commands_total", ["command": "SDG"]), 1)
+            XCTAssertEqual(page.value("crosswalk_syncs_total", ["outcome": "ok"]), 1)
+            XCTAssertEqual(page.value("crosswalk_last_sync_success", [:]), 1)
+            XCTAssertEqual(page.value("crosswalk_last_sync_documents", ["outcome": "applied"]), 1)
+            XCTAssertEqual(page.family("crosswalk_last_sync_documents")?.type, "gauge")
+            XCTAssertNotNil(page.value("crosswalk_last_sync_end_timestamp_seconds", [:]))
+            XCTAssertGreaterThan(page.value("crosswalk_store_listings", [:]) ?? 0, 0)
         }
     }
 }

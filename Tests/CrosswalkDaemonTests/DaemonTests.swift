@@ -11,32 +11,17 @@ import XCTest
 
 /// The daemon in-process against a real database, spoken to over real sockets.
 final class DaemonTests: XCTestCase {
-    static let sample = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Samples")
+    static let sample = SyncedDaemon.samples
 
     /// A migrated database with the sample synced, a daemon on an ephemeral port.
     private func withDaemon(
         _ label: String = #function, password: String? = nil, adminToken: String? = nil,
         _ body: (Daemon, Int, PostgresPool) async throws -> Void
     ) async throws {
-        try await TestDatabase.withPool(label) { pool, _ in
-            try await Migrator().migrate(pool)
-            var configuration = Daemon.Configuration(sources: [Self.sample.path])
-            configuration.server.port = 0
-            configuration.server.password = password
-            configuration.server.adminToken = adminToken
-            let daemon = Daemon(configuration: configuration, pool: pool, logger: Logger(label: "test"))
-            _ = try await daemon.scheduler.syncNow(trigger: "test")
-            let port = try await daemon.start()
-            do {
-                try await body(daemon, port, pool)
-                await daemon.shutdown()
-            } catch {
-                await daemon.shutdown()
-                throw error
-            }
-        }
+        try await SyncedDaemon.run(label, logger: Logger(label: "test"), configure: {
+            $0.server.password = password
+            $0.server.adminToken = adminToken
+        }, body)
     }
 
     private func ask(_ port: Int, _ line: String) async throws -> [String: Any] {
