@@ -23,10 +23,7 @@ struct HealthCommand: AsyncParsableCommand {
     func run() async throws {
         var result = HealthProbe.Result.healthy
         try await reportingErrors {
-            var flags = common.flags
-            if let host { flags[.bind] = [host] }
-            if let port { flags[.port] = [port] }
-            let settings = try Settings.load(flags: flags, environment: ProcessInfo.processInfo.environment)
+            let settings = try loadSettings(common, extra: [.bind: host, .port: port])
             let port = try settings.integer(.port, in: 1...65535)
             result = HealthProbe.check(host: Self.reachable(settings.text(.bind) ?? "127.0.0.1"), port: port, timeoutSeconds: max(1, timeout))
         }

@@ -8,10 +8,11 @@ protocol SettingFlags {
     var flags: [SettingKey: [String]] { get }
 }
 
-/// The settings for a command made of these option groups.
-func loadSettings(_ groups: any SettingFlags...) throws -> Settings {
+/// The settings for a command made of these option groups, plus its own `extra` flags.
+func loadSettings(_ groups: any SettingFlags..., extra: [SettingKey: String?] = [:]) throws -> Settings {
     var flags: [SettingKey: [String]] = [:]
     for group in groups { flags.merge(group.flags) { $1 } }
+    for (key, value) in extra { if let value { flags[key] = [value] } }
     return try Settings.load(flags: flags, environment: ProcessInfo.processInfo.environment)
 }
 

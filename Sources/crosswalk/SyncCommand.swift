@@ -29,9 +29,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         var exitCode: Int32 = 0
         try await reportingErrors {
-            var flags = common.flags.merging(database.flags) { $1 }.merging(sources.flags) { $1 }
-            if let lockTimeout { flags[.lockTimeout] = [lockTimeout] }
-            let settings = try Settings.load(flags: flags, environment: ProcessInfo.processInfo.environment)
+            let settings = try loadSettings(common, database, sources, extra: [.lockTimeout: lockTimeout])
             var options = SyncEngine.Options(sources: try settings.sourceFolders())
             guard !options.sources.isEmpty else {
                 throw SettingsError("give at least one source folder: --source, CROSSWALK_SOURCE or 'source =' in the configuration file")
