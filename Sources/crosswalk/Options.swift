@@ -12,7 +12,7 @@ protocol SettingFlags {
 func loadSettings(_ groups: any SettingFlags..., extra: [SettingKey: String?] = [:]) throws -> Settings {
     var flags: [SettingKey: [String]] = [:]
     for group in groups { flags.merge(group.flags) { $1 } }
-    for (key, value) in extra { if let value { flags[key] = [value] } }
+    flags.merge(given(extra.map { ($0.key, $0.value) })) { $1 }
     return try Settings.load(flags: flags, environment: ProcessInfo.processInfo.environment)
 }
 
