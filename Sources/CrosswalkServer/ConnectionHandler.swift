@@ -77,6 +77,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var inputClosed = false
     private var stopParsing = false
     private var readHeld = false
+    /// When the request now being received was first seen incomplete. A request must be
+    /// finished within the idle timeout, so a client trickling a byte at a time (never idle)
+    /// cannot hold its connection forever.
+    private var partialSince: NIODeadline?
 
     // Session
     private var authenticated: Bool
@@ -138,6 +142,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
             buffer!.writeBuffer(&incoming)
         }
         pump(context: context)
+        closeIfRequestOverdue(context: context)
+    }
+
+    private func closeIfRequestOverdue(context: ChannelHandlerContext) {
+        guard let since = partialSince, let limit = server.configuration.idleTimeout, !closed,
+            NIODeadline.now() - since > TimeAmount(limit)
+        else { return }
+        logger.debug("closing connection: request not completed within the idle timeout")
+        server.stats.error("protocol")
+        closed = true
+        context.close(promise: nil)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -221,8 +236,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             context.channel.isWritable, var input = buffer, input.readableBytes > 0
         {
             let outcome = parser.parse(input, atEOF: inputClosed)
+            if case .needMore = outcome {} else { partialSince = nil }
             switch outcome {
             case .needMore:
+                if partialSince == nil { partialSince = .now() }
                 compactBuffer()
                 return progress
             case .empty(let consumed):
