@@ -29,8 +29,20 @@ struct DatabaseTarget {
         let conninfo: String
         let startedCluster: LocalCluster?
 
-        func stopStartedCluster() {
-            try? startedCluster?.stop()
+        /// Stops the embedded cluster this command started, unless another process (a
+        /// daemon started meanwhile) is connected to it: that one now relies on it.
+        func stopStartedCluster() async {
+            guard let cluster = startedCluster else { return }
+            let check = PostgresPool(conninfo: conninfo, maxConnections: 1)
+            let others = try? await check.query(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            ).first?.decode("n", as: Int.self)
+            await check.shutdown()
+            if let others, others > 0 {
+                FileHandle.standardError.write(Data("crosswalk: left the embedded cluster running: \(others) other connection(s) use it\n".utf8))
+                return
+            }
+            try? cluster.stop()
         }
     }
 
@@ -44,7 +56,7 @@ struct DatabaseTarget {
         do {
             try await EmbeddedDatabase.ensure(named: EmbeddedDatabase.name, on: endpoint)
         } catch {
-            resolved.stopStartedCluster()
+            await resolved.stopStartedCluster()
             throw error
         }
         return resolved
@@ -56,21 +68,28 @@ struct DatabaseTarget {
         return (try? ConnectionString.describe(conninfo)) ?? "(unparsable connection string)"
     }
 
-    /// Runs `body` with a migrated pool on the resolved database; closes the pool and
-    /// stops an embedded cluster this command started, whatever happens.
-    func withMigratedPool<T>(_ body: (PostgresPool) async throws -> T) async throws -> T {
+    /// Runs `body` with a pool on the resolved database; closes the pool and stops an
+    /// embedded cluster this command started, whatever happens.
+    func withPool<T>(_ body: (PostgresPool) async throws -> T) async throws -> T {
         let resolved = try await resolve()
         let pool = PostgresPool(conninfo: resolved.conninfo, maxConnections: connections)
         do {
-            try await Migrator().migrate(pool)
             let value = try await body(pool)
             await pool.shutdown()
-            resolved.stopStartedCluster()
+            await resolved.stopStartedCluster()
             return value
         } catch {
             await pool.shutdown()
-            resolved.stopStartedCluster()
+            await resolved.stopStartedCluster()
             throw error
+        }
+    }
+
+    /// `withPool`, after applying pending migrations.
+    func withMigratedPool<T>(_ body: (PostgresPool) async throws -> T) async throws -> T {
+        try await withPool { pool in
+            try await Migrator().migrate(pool)
+            return try await body(pool)
         }
     }
 }

@@ -14,17 +14,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let resolved = try await DatabaseTarget(settings: try loadSettings(common, database)).resolve()
-            defer { resolved.stopStartedCluster() }
-            let pool = PostgresPool(conninfo: resolved.conninfo, maxConnections: 1)
-            let outcome: Migrator.Outcome
-            do {
-                outcome = try await Migrator().migrate(pool)
-                await pool.shutdown()
-            } catch {
-                await pool.shutdown()
-                throw error
-            }
+            let target = try DatabaseTarget(settings: try loadSettings(common, database))
+            let outcome = try await target.withPool { pool in try await Migrator().migrate(pool) }
             if outcome.applied.isEmpty {
                 print("migrations: up to date (\(outcome.alreadyApplied) applied before)")
             } else {
