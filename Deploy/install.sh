@@ -11,8 +11,9 @@
 #   - builds `crosswalk` (swift build -c release --static-swift-stdlib) unless
 #     --binary is given;
 #   - installs it as /usr/local/bin/crosswalk (the one it replaces is kept as
-#     /usr/local/bin/crosswalk.previous), the SQL migrations under
-#     /usr/local/share/crosswalk/sql/ (for reference: the binary embeds them) and the
+#     /usr/local/bin/crosswalk.previous), the SQL files (migrations
+#     and functions) under /usr/local/share/crosswalk/sql/ (for reference: the binary
+#     embeds them) and the
 #     operations guide under /usr/local/share/doc/crosswalk/;
 #   - creates the system user `crosswalk`;
 #   - creates /etc/crosswalk with crosswalk.conf and crosswalk.env from the examples
@@ -153,9 +154,9 @@ else
     put_file "$binary" "$bin_dir/crosswalk" 0755 root:root
 fi
 
-# 2. Migrations (reference copy) and documentation.
-for sql in "$repo"/SQL/migrations/*.sql; do
-    put_file "$sql" "$share_dir/sql/$(basename "$sql")" 0644 root:root
+# 2. The SQL files (reference copy) and documentation.
+for sql in "$repo"/SQL/*.sql "$repo"/SQL/migrations/*.sql "$repo"/SQL/functions/*.sql; do
+    put_file "$sql" "$share_dir/sql/${sql#"$repo"/SQL/}" 0644 root:root
 done
 for doc in OPERATIONS.md PROTOCOL.md; do
     put_file "$repo/docs/$doc" "$doc_dir/$doc" 0644 root:root

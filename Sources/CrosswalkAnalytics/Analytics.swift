@@ -3,7 +3,7 @@ import Foundation
 import Postgres
 
 /// The questions users ask, answered by the SQL functions of
-/// SQL/migrations/0004_analytics.sql. Each answer is JSON text, ready for the
+/// SQL/functions/30_analytics.sql. Each answer is JSON text, ready for the
 /// protocol; `decode` turns it into a typed report where Swift needs one.
 public struct Analytics: Sendable {
     public enum Mode: String, Sendable, CaseIterable, Codable {

@@ -261,21 +261,7 @@ extension Analytics {
     /// newest year) that has an indicator, in policy and row order. One query reads
     /// the listings with their indicators and values; the texts are read here.
     public func indicatorProgress(fiscalYear: Int? = nil, tolerance: Double = 0.5) async throws -> IndicatorProgressAnswer {
-        let rows = try await pool.query("""
-            WITH y AS (SELECT coalesce($1::integer, crosswalk_latest_year()) AS year)
-            SELECT y.year AS fiscal_year, l.id AS listing_id, l.row_no, p.id AS program_id, p.name AS program_name,
-                   p.department, po.code AS policy_code, po.name AS policy_name,
-                   i.name AS indicator_name, i.name_inferred, i.baseline, i.midterm_target,
-                   coalesce((SELECT jsonb_agg(jsonb_build_object('fiscal_year', v.fiscal_year, 'kind', v.kind, 'text', v.text)
-                                              ORDER BY v.fiscal_year, v.kind)
-                             FROM indicator_values v WHERE v.listing_id = l.id), '[]') AS indicator_values
-            FROM y
-            LEFT JOIN (current_listings l
-                       JOIN indicators i ON i.listing_id = l.id
-                       JOIN programs p ON p.id = l.program_id
-                       JOIN policies po ON po.id = l.policy_id) ON l.fiscal_year = y.year
-            ORDER BY po.code_key, l.row_no, l.id
-            """, [fiscalYear])
+        let rows = try await pool.query("SELECT * FROM crosswalk_indicator_rows($1)", [fiscalYear])
         struct Value: Decodable {
             var fiscal_year: Int
             var kind: String

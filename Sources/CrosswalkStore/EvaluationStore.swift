@@ -3,8 +3,9 @@ import Foundation
 import Postgres
 
 /// Writes parsed documents and sync bookkeeping through the SQL functions of
-/// SQL/migrations/0003. Every call takes the connection to run on, so a sync can
-/// keep its whole run (and its advisory lock) on one connection.
+/// SQL/functions/10_sync_runs.sql and 20_apply_document.sql. Every call takes the
+/// connection to run on, so a sync can keep its whole run (and its advisory lock) on
+/// one connection.
 public struct EvaluationStore: Sendable {
     public init() {}
 

@@ -29,9 +29,6 @@ public struct SyncEngine: Sendable {
         public init(sources: [String]) { self.sources = sources }
     }
 
-    /// Advisory-lock key that makes one sync at a time across processes.
-    public static let lockKey: Int64 = 0x4357_5359_4E43
-
     private let pool: PostgresPool
     private let logger: Logger
     private let store = EvaluationStore()
@@ -215,7 +212,7 @@ public struct SyncEngine: Sendable {
     private func withSyncLock<T>(_ connection: PostgresConnection, timeout: Duration, _ body: () async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let locked = try await connection.query("SELECT pg_try_advisory_lock($1) AS locked", [Self.lockKey])
+            let locked = try await connection.query("SELECT pg_try_advisory_lock(crosswalk_sync_lock_key()) AS locked")
             if try locked.first!.decode("locked", as: Bool.self) { break }
             guard ContinuousClock.now < deadline else {
                 throw SyncError.busy("another sync is running (waited \(timeout) for it to finish)")
@@ -224,10 +221,10 @@ public struct SyncEngine: Sendable {
         }
         do {
             let value = try await body()
-            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+            _ = try? await connection.query("SELECT pg_advisory_unlock(crosswalk_sync_lock_key())")
             return value
         } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
+            _ = try? await connection.query("SELECT pg_advisory_unlock(crosswalk_sync_lock_key())")
             throw error
         }
     }

@@ -6,7 +6,7 @@ import Postgres
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply pending database migrations (SQL/migrations, embedded in the binary)."
+        abstract: "Apply pending database migrations (SQL/migrations and SQL/functions, embedded in the binary)."
     )
 
     @OptionGroup var common: CommonOptions
@@ -20,6 +20,9 @@ struct MigrateCommand: AsyncParsableCommand {
                 print("migrations: up to date (\(outcome.alreadyApplied) applied before)")
             } else {
                 print("migrations: applied \(outcome.applied.joined(separator: ", ")) (\(outcome.alreadyApplied) applied before)")
+            }
+            if !outcome.definitionsApplied.isEmpty {
+                print("functions: applied \(outcome.definitionsApplied.joined(separator: ", "))")
             }
         }
     }

@@ -206,14 +206,14 @@ final class SyncTests: XCTestCase {
             defer { try? FileManager.default.removeItem(at: folder) }
             // Another process holds the sync lock.
             try await pool.withConnection { holder in
-                try await holder.query("SELECT pg_advisory_lock($1)", [SyncEngine.lockKey])
+                try await holder.query("SELECT pg_advisory_lock(crosswalk_sync_lock_key())")
                 do {
                     _ = try await Self.sync(pool, [folder], lockTimeout: .milliseconds(300))
                     XCTFail("ran while another sync held the lock")
                 } catch let error as SyncError {
                     XCTAssertTrue(error.description.contains("another sync is running"), error.description)
                 }
-                try await holder.query("SELECT pg_advisory_unlock($1)", [SyncEngine.lockKey])
+                try await holder.query("SELECT pg_advisory_unlock(crosswalk_sync_lock_key())")
             }
             // Two at once: both finish, one after the other, every run recorded.
             async let first = Self.sync(pool, [folder])

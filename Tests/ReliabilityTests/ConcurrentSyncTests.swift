@@ -54,7 +54,7 @@ final class ConcurrentSyncTests: XCTestCase {
             // Rounds 1–3: the test holds the sync lock until all three are waiting for it,
             // so they contend for certain. Round 4: they just start together.
             let holder = round < 4 ? try await RowLockHolder(
-                conninfo: shared.conninfo, lock: "SELECT pg_advisory_xact_lock($1::bigint)", ["\(SyncEngine.lockKey)"]) : nil
+                conninfo: shared.conninfo, lock: "SELECT pg_advisory_xact_lock(crosswalk_sync_lock_key())", []) : nil
             async let replyA = ask(portA, "SYNC", auth: "token-a")
             async let replyB = ask(portB, "SYNC", auth: "token-b")
             let cli = try CrosswalkBinary.launchSync(database: shared.conninfo, source: corpus.folder, extra: ["--lock-timeout", "300"])

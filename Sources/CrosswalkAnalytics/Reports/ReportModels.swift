@@ -2,7 +2,7 @@ import CrosswalkModel
 import Foundation
 
 // Typed forms of the JSON the analytics SQL functions return
-// (SQL/migrations/0004_analytics.sql). Decode with `EvaluationJSON.decoder()`:
+// (SQL/functions/30_analytics.sql). Decode with `EvaluationJSON.decoder()`:
 // the SQL keys are snake_case. Amounts are in thousand yen (千円).
 
 /// `crosswalk_sdg_report(fy, kind, mode, org)`: contribution per SDG goal.

@@ -55,24 +55,7 @@ extension Analytics {
         guard threshold > 0, threshold <= 1 else {
             throw PostgresError(kind: .statement, message: "threshold must be in (0, 1], not \(threshold)", sqlState: "22023")
         }
-        // One row per program listed in the year (however many policies list it), with
-        // the first indicator name its listings give; a year without listings still
-        // yields one row carrying the year.
-        let rows = try await pool.query("""
-            WITH y AS (SELECT coalesce($1::integer, crosswalk_latest_year()) AS year),
-            listed AS (
-                SELECT p.id, p.name, p.department, p.summary,
-                       (array_agg(i.name ORDER BY l.id) FILTER (WHERE i.name IS NOT NULL))[1] AS indicator_name
-                FROM y
-                JOIN current_listings l ON l.fiscal_year = y.year
-                JOIN programs p ON p.id = l.program_id
-                LEFT JOIN indicators i ON i.listing_id = l.id
-                GROUP BY p.id
-            )
-            SELECT y.year AS fiscal_year, listed.*
-            FROM y LEFT JOIN listed ON true
-            ORDER BY listed.id
-            """, [fiscalYear])
+        let rows = try await pool.query("SELECT * FROM crosswalk_program_texts($1)", [fiscalYear])
         var year = fiscalYear
         var texts: [ProgramText] = []
         texts.reserveCapacity(rows.count)
