@@ -1,6 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The compiler keeps imports honest: an import is internal unless a file says
+/// `public import` (a dependency leaking into its API), and a member is visible only
+/// where its module is imported.
+let strictImports: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "Crosswalk",
     platforms: [.macOS(.v15)],
@@ -30,10 +38,11 @@ let package = Package(
                 "CLibPQ", "CSpawn",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // Plain value types shared by every stage: the interchange format.
-        .target(name: "CrosswalkModel"),
+        .target(name: "CrosswalkModel", swiftSettings: strictImports),
         // Document bytes → records + warnings. No I/O, no database.
         .target(name: "EvaluationTables", dependencies: ["CrosswalkModel"]),
         // Migrations and writing one parsed document in one transaction. The SQL is the
@@ -41,6 +50,7 @@ let package = Package(
         .target(
             name: "CrosswalkStore",
             dependencies: ["Postgres", "CrosswalkModel"],
+            swiftSettings: strictImports,
             plugins: ["EmbedSQL"]
         ),
         .plugin(name: "EmbedSQL", capability: .buildTool(), dependencies: ["EmbedSQLTool"]),
@@ -51,12 +61,13 @@ let package = Package(
             dependencies: [
                 "CrosswalkStore", "EvaluationTables", "CrosswalkModel", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // Queries over the store: SDG contribution, duplicates, conflicts, similar.
         .target(
             name: "CrosswalkAnalytics",
-            dependencies: ["CrosswalkStore", "Postgres", "CrosswalkModel"]
+            dependencies: ["Postgres", "CrosswalkModel"]
         ),
         // The line protocol (inline + RESP) over SwiftNIO.
         .target(
@@ -88,7 +99,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictImports
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
@@ -146,3 +159,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Benchmark executables exist only when asked for, so a normal build and the product
+// never carry them: CROSSWALK_BENCHMARKS=1 swift build -c release --product similar-bench
+if Context.environment["CROSSWALK_BENCHMARKS"] != nil {
+    package.products.append(.executable(name: "similar-bench", targets: ["similar-bench"]))
+    package.targets.append(
+        .executableTarget(
+            name: "similar-bench",
+            dependencies: ["CrosswalkAnalytics", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/similarity/SimilarBench"
+        ))
+}

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Similar programs, side by side on the same programs in one run:
-#   swift    — `crosswalk similar-bench` (SimilarityIndex: IDF-weighted character n-grams of
+#   swift    — `similar-bench` (SimilarityIndex: IDF-weighted character n-grams of
 #              name, summary and indicator; inverted index with AllPairs prefix filtering)
 #   pg_trgm  — PostgreSQL's trigram similarity self-join over the GIN index on programs.name:
 #              SELECT … FROM programs a JOIN programs b ON a.name % b.name AND a.id < b.id
@@ -8,7 +8,10 @@
 #
 # Usage: Benchmarks/similarity/bench_similarity.sh [--listings 110000] [--seed 1] [--plant 0.02]
 #          [--threshold 0.7] [--limits "0.5 0.7"] [--runs 3] [--timeout 1800]
-#          [--crosswalk BIN] [--work DIR]
+#          [--crosswalk BIN] [--similar-bench BIN] [--work DIR]
+#
+# Build both first: swift build -c release --product crosswalk --scratch-path .build-release
+#   CROSSWALK_BENCHMARKS=1 swift build -c release --product similar-bench --scratch-path .build-release
 #
 # Steps: (1) generate the corpus (one document per organization, so ~100k programs come
 # from ~110k listings); (2) `crosswalk sync` it into an embedded cluster under WORK
@@ -29,6 +32,7 @@ limits="0.5 0.7"
 runs=3
 timeout=1800
 bin=${CROSSWALK_BIN:-$root/.build-release/release/crosswalk}
+bench_bin=""
 work=${TMPDIR:-/tmp}/crosswalk-similar
 
 while [ $# -gt 0 ]; do
@@ -41,14 +45,16 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift 2 ;;
         --timeout) timeout=$2; shift 2 ;;
         --crosswalk) bin=$2; shift 2 ;;
+        --similar-bench) bench_bin=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
 
-if ! "$bin" similar-bench --help > /dev/null 2>&1; then
-    echo "$bin has no similar-bench command: build crosswalk in release mode with Sources/crosswalk/SimilarBenchCommand.swift registered" >&2
+bench_bin=${bench_bin:-$(dirname "$bin")/similar-bench}
+if ! "$bench_bin" --help > /dev/null 2>&1; then
+    echo "$bench_bin does not run: CROSSWALK_BENCHMARKS=1 swift build -c release --product similar-bench (or give --similar-bench BIN)" >&2
     exit 2
 fi
 
@@ -106,7 +112,7 @@ threshold_arg=()
 best=""
 for i in $(seq 1 "$runs"); do
     /usr/bin/time -f '%e %U %S %M' -o "$out/swift.time" \
-        "$bin" similar-bench --input "$out/programs.tsv" "${threshold_arg[@]}" --pairs-out "$out/swift_pairs.tsv" > "$out/swift.$i.json"
+        "$bench_bin" --input "$out/programs.tsv" "${threshold_arg[@]}" --pairs-out "$out/swift_pairs.tsv" > "$out/swift.$i.json"
     read -r wall user sys rss < "$out/swift.time"
     echo "swift run $i: wall ${wall}s cpu $(python3 -c "print(round($user+$sys,2))")s rss ${rss}KB $(cat "$out/swift.$i.json")"
     if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $wall < $best else 1)"; then
@@ -160,4 +166,4 @@ echo "swift (fastest of $runs): $(cat "$out/swift.json")  [wall user sys rssKB: 
 for limit in $limits; do echo "pg_trgm: $(cat "$out/trgm-$limit.json")"; done
 python3 "$here/score_pairs.py" --programs "$out/programs.tsv" --planted "$corpus/planted_pairs.tsv" "${labels[@]}"
 echo
-echo "reproduce: Benchmarks/similarity/bench_similarity.sh --listings $listings --seed $seed --plant $plant${threshold:+ --threshold $threshold} --limits \"$limits\" --runs $runs --crosswalk $bin"
+echo "reproduce: Benchmarks/similarity/bench_similarity.sh --listings $listings --seed $seed --plant $plant${threshold:+ --threshold $threshold} --limits \"$limits\" --runs $runs --crosswalk $bin --similar-bench $bench_bin"

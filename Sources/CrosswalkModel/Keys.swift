@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Comparison keys: width- and wrap-insensitive forms of what people write.
 /// Text shown to people keeps its readable form; only keys are folded.

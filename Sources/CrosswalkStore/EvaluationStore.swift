@@ -1,6 +1,6 @@
-import CrosswalkModel
-import Foundation
-import Postgres
+public import CrosswalkModel
+public import Foundation
+public import Postgres
 
 /// Writes parsed documents and sync bookkeeping through the SQL functions of
 /// SQL/functions/10_sync_runs.sql and 20_apply_document.sql. Every call takes the

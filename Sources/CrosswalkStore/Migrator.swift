@@ -1,4 +1,4 @@
-import Postgres
+public import Postgres
 
 /// Brings a database to this build's schema: first the pending migrations, each in one
 /// transaction and recorded with a checksum, then the function definitions whose text

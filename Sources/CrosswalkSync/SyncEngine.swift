@@ -1,9 +1,9 @@
-import CrosswalkModel
-import CrosswalkStore
-import EvaluationTables
-import Foundation
-import Logging
-import Postgres
+public import CrosswalkModel
+public import CrosswalkStore
+public import EvaluationTables
+public import Foundation
+public import Logging
+public import Postgres
 
 /// Keeps the database in step with the source folders. One run: take the sync lock,
 /// hash every file, skip unchanged hashes, parse and apply each changed document

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A private PostgreSQL cluster in a folder of its own: created with the installed
 /// server binaries on first use, started on a free loopback port with its socket in

@@ -1,6 +1,6 @@
 import CLibPQ
-import Foundation
-import NIOPosix
+public import Foundation
+public import NIOPosix
 import Synchronization
 
 /// One libpq connection. Every libpq call runs on the NIO thread pool (never on an

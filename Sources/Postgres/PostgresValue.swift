@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Swift value sent to PostgreSQL as a bound parameter, in text format.
 /// `nil` text means SQL NULL.

@@ -1,7 +1,10 @@
 import ArgumentParser
 import CrosswalkDaemon
+import CrosswalkServer
+import CrosswalkSync
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

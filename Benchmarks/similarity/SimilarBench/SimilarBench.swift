@@ -2,17 +2,17 @@ import ArgumentParser
 import CrosswalkAnalytics
 import Foundation
 
-/// `crosswalk similar-bench --input FILE`: a hidden developer command for
-/// Benchmarks/similarity. Reads programs as tab-separated text in PostgreSQL's COPY
+/// `similar-bench --input FILE`: the Swift side of Benchmarks/similarity, built only
+/// when asked (`CROSSWALK_BENCHMARKS=1 swift build -c release --product similar-bench`). Reads programs as tab-separated text in PostgreSQL's COPY
 /// text format (`id name department summary indicator_name`, `\N` for NULL — what
 /// `\copy (SELECT …) TO FILE` writes), runs `SimilarityIndex` over all of them and
 /// prints one JSON line of timings and counts. `--pairs-out` writes the pairs found
 /// (`a b score`, tab-separated) for the benchmark to score against its ground truth.
-struct SimilarBenchCommand: ParsableCommand {
+@main
+struct SimilarBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "similar-bench",
-        abstract: "Time the similar-programs scan on programs read from a COPY-format file (benchmarks only).",
-        shouldDisplay: false
+        abstract: "Time the similar-programs scan on programs read from a COPY-format file."
     )
 
     @Option(help: ArgumentHelp("Programs in COPY text format: id, name, department, summary, indicator_name.", valueName: "file"))
