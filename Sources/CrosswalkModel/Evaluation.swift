@@ -32,6 +32,8 @@ public struct EvaluationDocument: Codable, Sendable, Equatable {
     public var encoding: SourceEncoding
     /// Gregorian start year of the fiscal year in the title (令和5年度 → 2023).
     public var fiscalYear: Int
+    /// The municipality its source declares (`municipality.conf`); nil: none declared.
+    public var municipality: Municipality?
     /// The office in the title's parentheses (デジタル市役所推進室).
     public var organization: String
     public var policies: [PolicyRecord]
@@ -40,17 +42,57 @@ public struct EvaluationDocument: Codable, Sendable, Equatable {
 
     public init(
         source: String, sha256: String, encoding: SourceEncoding, fiscalYear: Int,
-        organization: String, policies: [PolicyRecord], listings: [ListingRecord],
-        warnings: [ReaderWarning]
+        municipality: Municipality? = nil, organization: String, policies: [PolicyRecord],
+        listings: [ListingRecord], warnings: [ReaderWarning]
     ) {
         self.source = source
         self.sha256 = sha256
         self.encoding = encoding
         self.fiscalYear = fiscalYear
+        self.municipality = municipality
         self.organization = organization
         self.policies = policies
         self.listings = listings
         self.warnings = warnings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, sha256, encoding, fiscalYear, municipality, organization, policies, listings, warnings
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(encoding, forKey: .encoding)
+        try c.encode(fiscalYear, forKey: .fiscalYear)
+        try c.encodeOrNull(municipality, forKey: .municipality)
+        try c.encode(organization, forKey: .organization)
+        try c.encode(policies, forKey: .policies)
+        try c.encode(listings, forKey: .listings)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+/// A municipality (市区町村 or 都道府県): its name, and its 全国地方公共団体コード when known
+/// (six digits with the check digit, e.g. 401005 for 北九州市).
+public struct Municipality: Codable, Sendable, Hashable {
+    public var name: String
+    public var code: String?
+
+    public init(name: String, code: String? = nil) {
+        self.name = name
+        self.code = code
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeOrNull(code, forKey: .code)
     }
 }
 
@@ -108,8 +150,11 @@ public struct ListingRecord: Codable, Sendable, Equatable {
     public var department: String
     public var formerDepartment: String?
     public var summary: String?
-    /// SDG goals 1–17, ascending.
+    /// SDG goals 1–17 the program states, ascending.
     public var sdgGoals: [Int]
+    /// SDG goals 1–17 the listing takes from its policy, where a table gives goals per
+    /// policy (施策) rather than per program; ascending, kept apart from `sdgGoals`.
+    public var inheritedSdgGoals: [Int]
     public var indicator: IndicatorRecord?
     public var amounts: [AmountRecord]
     /// 事業評価 grade, as written.
@@ -120,8 +165,8 @@ public struct ListingRecord: Codable, Sendable, Equatable {
     public init(
         no: Int, policyCode: String, program: String, programKey: String, relisted: Bool,
         department: String, formerDepartment: String?, summary: String?, sdgGoals: [Int],
-        indicator: IndicatorRecord?, amounts: [AmountRecord], evaluation: String?,
-        evaluationReason: String?, lines: [Int]
+        inheritedSdgGoals: [Int] = [], indicator: IndicatorRecord?, amounts: [AmountRecord],
+        evaluation: String?, evaluationReason: String?, lines: [Int]
     ) {
         self.no = no
         self.policyCode = policyCode
@@ -132,6 +177,7 @@ public struct ListingRecord: Codable, Sendable, Equatable {
         self.formerDepartment = formerDepartment
         self.summary = summary
         self.sdgGoals = sdgGoals
+        self.inheritedSdgGoals = inheritedSdgGoals
         self.indicator = indicator
         self.amounts = amounts
         self.evaluation = evaluation
@@ -141,7 +187,27 @@ public struct ListingRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case no, policyCode, program, programKey, relisted, department, formerDepartment, summary
-        case sdgGoals, indicator, amounts, evaluation, evaluationReason, lines
+        case sdgGoals, inheritedSdgGoals, indicator, amounts, evaluation, evaluationReason, lines
+    }
+
+    /// Documents written before `inherited_sdg_goals` existed read as inheriting none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        no = try c.decode(Int.self, forKey: .no)
+        policyCode = try c.decode(String.self, forKey: .policyCode)
+        program = try c.decode(String.self, forKey: .program)
+        programKey = try c.decode(String.self, forKey: .programKey)
+        relisted = try c.decode(Bool.self, forKey: .relisted)
+        department = try c.decode(String.self, forKey: .department)
+        formerDepartment = try c.decodeIfPresent(String.self, forKey: .formerDepartment)
+        summary = try c.decodeIfPresent(String.self, forKey: .summary)
+        sdgGoals = try c.decode([Int].self, forKey: .sdgGoals)
+        inheritedSdgGoals = try c.decodeIfPresent([Int].self, forKey: .inheritedSdgGoals) ?? []
+        indicator = try c.decodeIfPresent(IndicatorRecord.self, forKey: .indicator)
+        amounts = try c.decode([AmountRecord].self, forKey: .amounts)
+        evaluation = try c.decodeIfPresent(String.self, forKey: .evaluation)
+        evaluationReason = try c.decodeIfPresent(String.self, forKey: .evaluationReason)
+        lines = try c.decode([Int].self, forKey: .lines)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -155,6 +221,7 @@ public struct ListingRecord: Codable, Sendable, Equatable {
         try c.encodeOrNull(formerDepartment, forKey: .formerDepartment)
         try c.encodeOrNull(summary, forKey: .summary)
         try c.encode(sdgGoals, forKey: .sdgGoals)
+        try c.encode(inheritedSdgGoals, forKey: .inheritedSdgGoals)
         try c.encodeOrNull(indicator, forKey: .indicator)
         try c.encode(amounts, forKey: .amounts)
         try c.encodeOrNull(evaluation, forKey: .evaluation)

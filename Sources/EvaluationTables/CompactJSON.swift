@@ -239,7 +239,17 @@ public enum CompactJSON {
                 if i > 0 { raw(",") }
                 listing(d.listings[i])
             }
-            raw("],\"organization\":")
+            raw("],\"municipality\":")
+            if let m = d.municipality {
+                raw("{\"code\":")
+                string(m.code)
+                raw(",\"name\":")
+                string(m.name)
+                raw("}")
+            } else {
+                null()
+            }
+            raw(",\"organization\":")
             string(d.organization)
             raw(",\"policies\":[")
             for i in d.policies.indices {
@@ -329,6 +339,8 @@ public enum CompactJSON {
             } else {
                 null()
             }
+            raw(",\"inherited_sdg_goals\":")
+            ints(l.inheritedSdgGoals)
             raw(",\"lines\":")
             ints(l.lines)
             raw(",\"no\":")

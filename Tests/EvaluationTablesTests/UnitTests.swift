@@ -207,7 +207,8 @@ final class CompactJSONTests: XCTestCase {
             #"{"fiscal_year":2022,"kind":"settled","thousand_yen":null}"#,
             #""former_department":null,"indicator":{"baseline":null,"midterm_target":"#,
             #""name":null,"name_inferred":false,"#,
-            #""indicator":null,"lines":"#,
+            #""indicator":null,"inherited_sdg_goals":[],"lines":"#,
+            #""municipality":null,"organization":"#,
             #"{"code":"x","line":null,"message":"#,
             #""evaluation":null,"evaluation_text":"#,
         ] {
