@@ -7,6 +7,28 @@
 -- ended, new ones are added — each change recorded in `changes` with old and new
 -- values. Every write is set-based (one statement per table, not per row).
 
+-- The municipality a document's source declares: found by name and code, added when
+-- new. A code already declared under another name is refused rather than guessed at.
+CREATE OR REPLACE FUNCTION crosswalk_declare_municipality(p_name text, p_code text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_id bigint;
+    v_other text;
+BEGIN
+    SELECT id INTO v_id FROM municipalities WHERE id <> 0 AND name = p_name AND code IS NOT DISTINCT FROM p_code;
+    IF FOUND THEN
+        RETURN v_id;
+    END IF;
+    SELECT name INTO v_other FROM municipalities WHERE code = p_code;
+    IF FOUND THEN
+        RAISE EXCEPTION 'municipality code % is declared for both % and %', p_code, v_other, p_name
+            USING ERRCODE = '23505';
+    END IF;
+    INSERT INTO municipalities (name, code) VALUES (p_name, p_code) RETURNING id INTO v_id;
+    RETURN v_id;
+END;
+$$;
+
 -- Working sets live in arrays, not temporary tables: a statement over a temporary
 -- table is planned anew on every call and without statistics, which made each
 -- document cost more as the tables grew.
@@ -14,6 +36,7 @@ CREATE OR REPLACE FUNCTION crosswalk_apply_document(doc jsonb, p_run_id bigint) 
 LANGUAGE plpgsql AS $$
 DECLARE
     v_fiscal_year integer := (doc->>'fiscal_year')::integer;
+    v_muni_id     bigint := 0;
     v_org_id      bigint;
     v_doc_id      bigint;
     v_old         documents%ROWTYPE;
@@ -25,8 +48,13 @@ DECLARE
     v_ended       integer := 0;
     v_clash       record;
 BEGIN
-    INSERT INTO organizations (name) VALUES (doc->>'organization') ON CONFLICT (name) DO NOTHING;
-    SELECT id INTO v_org_id FROM organizations WHERE name = doc->>'organization';
+    -- Everything below is keyed within the municipality (0: none declared).
+    IF jsonb_typeof(doc->'municipality') = 'object' THEN
+        v_muni_id := crosswalk_declare_municipality(doc->'municipality'->>'name', doc->'municipality'->>'code');
+    END IF;
+    INSERT INTO organizations (municipality_id, name) VALUES (v_muni_id, doc->>'organization')
+    ON CONFLICT (municipality_id, name) DO NOTHING;
+    SELECT id INTO v_org_id FROM organizations WHERE municipality_id = v_muni_id AND name = doc->>'organization';
 
     -- The document row: new, revised, or back after it had disappeared.
     SELECT * INTO v_old FROM documents WHERE source = doc->>'source' FOR UPDATE;
@@ -52,18 +80,18 @@ BEGIN
     END IF;
 
     -- Policies are shared; their names follow the newest document read.
-    INSERT INTO policies (code, code_key, name)
-    SELECT DISTINCT ON (p->>'code_key') p->>'code', p->>'code_key', p->>'name'
+    INSERT INTO policies (municipality_id, code, code_key, name)
+    SELECT DISTINCT ON (p->>'code_key') v_muni_id, p->>'code', p->>'code_key', p->>'name'
     FROM jsonb_array_elements(doc->'policies') p
     ORDER BY p->>'code_key'
-    ON CONFLICT (code_key) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name;
+    ON CONFLICT (municipality_id, code_key) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name;
 
     -- The bureau's evaluations: replaced with the document, differences recorded.
     WITH fresh AS (
         SELECT DISTINCT ON (po.id) po.id AS policy_id, p->>'code' AS code, p->>'evaluation' AS grade,
                p->>'evaluation_text' AS evaluation_text
         FROM jsonb_array_elements(doc->'policies') p
-        JOIN policies po ON po.code_key = p->>'code_key'
+        JOIN policies po ON po.code_key = p->>'code_key' AND po.municipality_id = v_muni_id
         ORDER BY po.id
     ), stored AS (
         SELECT * FROM policy_evaluations WHERE document_id = v_doc_id
@@ -85,16 +113,16 @@ BEGIN
     SELECT DISTINCT ON (po.id) v_doc_id, po.id, v_fiscal_year, p->>'evaluation', p->>'evaluation_text',
            ARRAY(SELECT jsonb_array_elements_text(p->'lines')::integer)
     FROM jsonb_array_elements(doc->'policies') p
-    JOIN policies po ON po.code_key = p->>'code_key'
+    JOIN policies po ON po.code_key = p->>'code_key' AND po.municipality_id = v_muni_id
     ORDER BY po.id;
 
     -- Programs: known again by identity key; descriptive fields follow the newest year.
-    INSERT INTO programs AS pr (identity_key, name, department, former_department, summary, first_fiscal_year, last_fiscal_year)
-    SELECT DISTINCT ON (l->>'program_key') l->>'program_key', l->>'program', l->>'department',
+    INSERT INTO programs AS pr (municipality_id, identity_key, name, department, former_department, summary, first_fiscal_year, last_fiscal_year)
+    SELECT DISTINCT ON (l->>'program_key') v_muni_id, l->>'program_key', l->>'program', l->>'department',
            l->>'former_department', l->>'summary', v_fiscal_year, v_fiscal_year
     FROM jsonb_array_elements(doc->'listings') WITH ORDINALITY AS x(l, ord)
     ORDER BY l->>'program_key', ord
-    ON CONFLICT (identity_key) DO UPDATE SET
+    ON CONFLICT (municipality_id, identity_key) DO UPDATE SET
         name              = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.name ELSE pr.name END,
         department        = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.department ELSE pr.department END,
         former_department = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.former_department ELSE pr.former_department END,
@@ -111,14 +139,17 @@ BEGIN
                coalesce((l->>'relisted')::boolean, false) AS relisted,
                l->>'evaluation' AS grade, l->>'evaluation_reason' AS grade_reason,
                ARRAY(SELECT jsonb_array_elements_text(l->'lines')::integer) AS lines,
-               l - 'lines' AS snapshot, x.ord
+               -- No inherited goals: the key is left out, so snapshots taken before it
+               -- existed still compare equal.
+               CASE WHEN l->'inherited_sdg_goals' = '[]' THEN l - 'lines' - 'inherited_sdg_goals' ELSE l - 'lines' END AS snapshot,
+               x.ord
         FROM jsonb_array_elements(doc->'listings') WITH ORDINALITY AS x(l, ord)
-        JOIN programs pr ON pr.identity_key = l->>'program_key'
+        JOIN programs pr ON pr.identity_key = l->>'program_key' AND pr.municipality_id = v_muni_id
         LEFT JOIN LATERAL (
             SELECT p->>'code_key' AS code_key FROM jsonb_array_elements(doc->'policies') p
             WHERE p->>'code' = l->>'policy_code' LIMIT 1
         ) pk ON true
-        LEFT JOIN policies po ON po.code_key = pk.code_key
+        LEFT JOIN policies po ON po.code_key = pk.code_key AND po.municipality_id = v_muni_id
         ORDER BY pr.id, po.id, x.ord
     ) resolved;
     v_new := coalesce(v_new, '{}');
@@ -211,10 +242,17 @@ BEGIN
     v_added := cardinality(v_touched);
     v_touched := v_touched || v_changed_ids;
 
-    INSERT INTO listing_goals (listing_id, goal)
-    SELECT DISTINCT l.id, g::smallint
-    FROM listings l, jsonb_array_elements_text(coalesce(l.snapshot->'sdg_goals', '[]')) g
-    WHERE l.id = ANY (v_touched);
+    -- A goal the program states is not inherited, even when its policy gives it too.
+    INSERT INTO listing_goals (listing_id, goal, inherited)
+    SELECT l.id, g.goal, bool_and(g.inherited)
+    FROM listings l,
+         LATERAL (SELECT value::smallint AS goal, false AS inherited
+                  FROM jsonb_array_elements_text(coalesce(l.snapshot->'sdg_goals', '[]'))
+                  UNION ALL
+                  SELECT value::smallint, true
+                  FROM jsonb_array_elements_text(coalesce(l.snapshot->'inherited_sdg_goals', '[]'))) g
+    WHERE l.id = ANY (v_touched)
+    GROUP BY l.id, g.goal;
 
     INSERT INTO indicators (listing_id, name, name_inferred, baseline, midterm_target)
     SELECT l.id, i->>'name', coalesce((i->>'name_inferred')::boolean, false), i->>'baseline', i->>'midterm_target'
@@ -282,4 +320,15 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RETURN jsonb_build_object('error', SQLERRM, 'sqlstate', SQLSTATE);
 END;
+$$;
+
+-- The version in force of every current document: what a sync compares the files with.
+CREATE OR REPLACE FUNCTION crosswalk_document_versions()
+RETURNS TABLE (source text, sha256 text, municipality text, municipality_code text)
+LANGUAGE sql STABLE AS $$
+    SELECT d.source, d.sha256, nullif(m.name, ''), m.code
+    FROM documents d
+    JOIN organizations o ON o.id = d.organization_id
+    JOIN municipalities m ON m.id = o.municipality_id
+    WHERE d.ended_at IS NULL;
 $$;

@@ -9,21 +9,84 @@
 --   * gross: the program's full amount counts toward each of its goals (goals overlap).
 --     split: the amount is divided equally among its goals, so goals sum to the total.
 
--- The newest fiscal year with current listings.
-CREATE OR REPLACE FUNCTION crosswalk_latest_year() RETURNS integer
+-- Every question can be limited to one municipality (p_municipality: its name or
+-- code; NULL: all of them), and each answer names the municipalities it covers.
+
+-- Signatures from before municipalities (release 1): each now takes p_municipality.
+DROP FUNCTION IF EXISTS crosswalk_latest_year();
+DROP FUNCTION IF EXISTS crosswalk_year_programs(integer, text, text);
+DROP FUNCTION IF EXISTS crosswalk_sdg_report(integer, text, text, text);
+DROP FUNCTION IF EXISTS crosswalk_goal_programs(integer, integer);
+DROP FUNCTION IF EXISTS crosswalk_policies(integer);
+DROP FUNCTION IF EXISTS crosswalk_policy(text);
+DROP FUNCTION IF EXISTS crosswalk_conflicts(integer, bigint);
+DROP FUNCTION IF EXISTS crosswalk_program(bigint, text);
+DROP FUNCTION IF EXISTS crosswalk_search(text, integer);
+DROP FUNCTION IF EXISTS crosswalk_duplicates(integer, text);
+DROP FUNCTION IF EXISTS crosswalk_policy_matrix(integer, text);
+DROP FUNCTION IF EXISTS crosswalk_policy_overlap(integer);
+
+-- The municipality a question is limited to, by name or code; NULL for all. An unknown
+-- or ambiguous one is an argument error that lists what there is.
+CREATE OR REPLACE FUNCTION crosswalk_municipality_id(p_municipality text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_ids bigint[];
+BEGIN
+    IF p_municipality IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT array_agg(id ORDER BY id) INTO v_ids
+    FROM municipalities WHERE id <> 0 AND (name = p_municipality OR code = p_municipality);
+    IF cardinality(v_ids) = 1 THEN
+        RETURN v_ids[1];
+    ELSIF v_ids IS NULL THEN
+        RAISE EXCEPTION 'no municipality ''%''; known: %', p_municipality,
+            coalesce((SELECT string_agg(name || coalesce(' (' || code || ')', ''), ', ' ORDER BY name, code)
+                      FROM municipalities WHERE id <> 0), 'none (no source declares one)')
+            USING ERRCODE = '22023';
+    END IF;
+    RAISE EXCEPTION '''%'' names % municipalities: give its code (%)', p_municipality, cardinality(v_ids),
+        (SELECT string_agg(coalesce(code, 'no code'), ', ' ORDER BY code) FROM municipalities WHERE id = ANY (v_ids))
+        USING ERRCODE = '22023';
+END;
+$$;
+
+-- Current listings of one municipality (of all when NULL).
+CREATE OR REPLACE FUNCTION crosswalk_listings(p_municipality_id bigint) RETURNS SETOF current_listings
 LANGUAGE sql STABLE AS $$
-    SELECT max(fiscal_year) FROM current_listings;
+    SELECT l.* FROM current_listings l
+    WHERE p_municipality_id IS NULL
+       OR l.program_id IN (SELECT id FROM programs WHERE municipality_id = p_municipality_id);
+$$;
+
+-- The declared municipalities with current listings in a year, by name (sources that
+-- declare none are not named).
+CREATE OR REPLACE FUNCTION crosswalk_municipalities_covered(p_municipality_id bigint, p_fiscal_year integer) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(jsonb_agg(m.name ORDER BY m.name, m.code), '[]')
+    FROM municipalities m
+    WHERE m.id <> 0 AND (p_municipality_id IS NULL OR m.id = p_municipality_id)
+      AND EXISTS (SELECT 1 FROM programs p JOIN current_listings l ON l.program_id = p.id
+                  WHERE p.municipality_id = m.id AND (p_fiscal_year IS NULL OR l.fiscal_year = p_fiscal_year));
+$$;
+
+-- The newest fiscal year with current listings (of one municipality, or of any).
+CREATE OR REPLACE FUNCTION crosswalk_latest_year(p_municipality_id bigint DEFAULT NULL) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT max(fiscal_year) FROM crosswalk_listings(p_municipality_id);
 $$;
 
 -- One row per program listed in a year: its goals, policies and amount of one kind.
 -- Set-based (grouped joins, no per-program subqueries) so it stays linear in size.
-CREATE OR REPLACE FUNCTION crosswalk_year_programs(p_fiscal_year integer, p_kind text, p_organization text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION crosswalk_year_programs(p_fiscal_year integer, p_kind text, p_organization text DEFAULT NULL,
+                                                   p_municipality_id bigint DEFAULT NULL)
 RETURNS TABLE (program_id bigint, name text, department text, goals smallint[], policy_count integer,
                listing_count integer, thousand_yen bigint, amount_missing boolean)
 LANGUAGE sql STABLE AS $$
     WITH listed AS (
         SELECT l.id, l.program_id, l.policy_id
-        FROM current_listings l
+        FROM crosswalk_listings(p_municipality_id) l
         JOIN documents d ON d.id = l.document_id
         JOIN organizations o ON o.id = d.organization_id
         WHERE l.fiscal_year = p_fiscal_year AND (p_organization IS NULL OR o.name = p_organization)
@@ -44,11 +107,13 @@ $$;
 
 -- SDG contribution per goal: programs, counts, amounts, in gross or split mode.
 CREATE OR REPLACE FUNCTION crosswalk_sdg_report(p_fiscal_year integer, p_kind text DEFAULT 'settled',
-                                     p_mode text DEFAULT 'gross', p_organization text DEFAULT NULL)
+                                                p_mode text DEFAULT 'gross', p_organization text DEFAULT NULL,
+                                                p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_year integer := coalesce(p_fiscal_year, crosswalk_latest_year());
+    v_muni bigint := crosswalk_municipality_id(p_municipality);
+    v_year integer := coalesce(p_fiscal_year, crosswalk_latest_year(v_muni));
     v_result jsonb;
 BEGIN
     IF p_mode NOT IN ('gross', 'split') THEN
@@ -58,7 +123,7 @@ BEGIN
         RAISE EXCEPTION 'amount must be budget, settled or personnel, not %', p_kind USING ERRCODE = '22023';
     END IF;
     WITH programs_of_year AS (
-        SELECT * FROM crosswalk_year_programs(v_year, p_kind, p_organization)
+        SELECT * FROM crosswalk_year_programs(v_year, p_kind, p_organization, v_muni)
     ), per_goal AS (
         SELECT g.goal,
                count(y.program_id) AS programs,
@@ -76,6 +141,8 @@ BEGIN
         'amount', p_kind,
         'mode', p_mode,
         'organization', p_organization,
+        'municipality', p_municipality,
+        'municipalities', crosswalk_municipalities_covered(v_muni, v_year),
         'counting', CASE p_mode
             WHEN 'gross' THEN 'gross: each program''s full amount counts toward every goal it serves; goals overlap, so goal amounts add up to more than the total. A program listed under several policies counts once.'
             ELSE 'split: each program''s amount is divided equally among its goals, so goal amounts add up to the de-duplicated total of programs with goals. A program listed under several policies counts once.' END,
@@ -100,13 +167,15 @@ END;
 $$;
 
 -- Programs contributing to one goal, with their policies, amounts and grades.
-CREATE OR REPLACE FUNCTION crosswalk_goal_programs(p_goal integer, p_fiscal_year integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION crosswalk_goal_programs(p_goal integer, p_fiscal_year integer DEFAULT NULL,
+                                                   p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m),
     year_listings AS (
         SELECT l.id, l.program_id, l.policy_id, l.row_no, l.relisted, l.grade
-        FROM current_listings l JOIN y ON l.fiscal_year = y.year
+        FROM m, crosswalk_listings(m.id) l JOIN y ON l.fiscal_year = y.year
     ), members AS (
         SELECT DISTINCT yl.program_id FROM year_listings yl JOIN listing_goals g ON g.listing_id = yl.id WHERE g.goal = p_goal
     ), member_listings AS (
@@ -128,6 +197,8 @@ LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'goal', s.goal, 'name_ja', s.name_ja, 'name_en', s.name_en, 'color', s.color,
         'fiscal_year', (SELECT year FROM y),
+        'municipality', p_municipality,
+        'municipalities', (SELECT crosswalk_municipalities_covered(m.id, y.year) FROM m, y),
         'programs', coalesce((
             SELECT jsonb_agg(jsonb_build_object(
                        'id', p.id, 'name', p.name, 'department', p.department, 'goals', gs.goals,
@@ -141,12 +212,15 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Policies listed in a year with their program counts and the bureau's grade.
-CREATE OR REPLACE FUNCTION crosswalk_policies(p_fiscal_year integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION crosswalk_policies(p_fiscal_year integer DEFAULT NULL, p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year)
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m)
     SELECT jsonb_build_object(
         'fiscal_year', (SELECT year FROM y),
+        'municipality', p_municipality,
+        'municipalities', (SELECT crosswalk_municipalities_covered(m.id, y.year) FROM m, y),
         'policies', coalesce(jsonb_agg(jsonb_build_object(
             'code', po.code, 'name', po.name,
             'programs', (SELECT count(DISTINCT l.program_id) FROM current_listings l, y WHERE l.policy_id = po.id AND l.fiscal_year = y.year),
@@ -154,15 +228,32 @@ LANGUAGE sql STABLE AS $$
                            WHERE pe.policy_id = po.id AND pe.fiscal_year = y.year AND d.ended_at IS NULL AND pe.grade IS NOT NULL LIMIT 1)
         ) ORDER BY po.code_key), '[]'))
     FROM policies po
-    WHERE po.id IN (SELECT l.policy_id FROM current_listings l, y WHERE l.fiscal_year = y.year);
+    WHERE po.id IN (SELECT l.policy_id FROM m, crosswalk_listings(m.id) l, y WHERE l.fiscal_year = y.year);
 $$;
 
--- One policy (code in either width) with its evaluations and programs, newest year first.
-CREATE OR REPLACE FUNCTION crosswalk_policy(p_code_key text)
+-- One policy (code in either width) with its evaluations and programs, newest year first;
+-- NULL when unknown. A code that several municipalities use needs p_municipality.
+CREATE OR REPLACE FUNCTION crosswalk_policy(p_code_key text, p_municipality text DEFAULT NULL)
 RETURNS jsonb
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_muni bigint := crosswalk_municipality_id(p_municipality);
+    v_ids bigint[];
+BEGIN
+    SELECT array_agg(id ORDER BY id) INTO v_ids
+    FROM policies WHERE code_key = p_code_key AND (v_muni IS NULL OR municipality_id = v_muni);
+    IF v_ids IS NULL THEN
+        RETURN NULL;
+    ELSIF cardinality(v_ids) > 1 THEN
+        RAISE EXCEPTION 'policy % exists in % municipalities (%): name one', p_code_key, cardinality(v_ids),
+            (SELECT string_agg(CASE WHEN m.id = 0 THEN 'no municipality declared' ELSE m.name END, ', ' ORDER BY m.name)
+             FROM policies po JOIN municipalities m ON m.id = po.municipality_id WHERE po.id = ANY (v_ids))
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN (
     SELECT jsonb_build_object(
         'code', po.code, 'name', po.name,
+        'municipality', (SELECT nullif(m.name, '') FROM municipalities m WHERE m.id = po.municipality_id),
         'evaluations', coalesce((
             SELECT jsonb_agg(jsonb_build_object('fiscal_year', pe.fiscal_year, 'grade', pe.grade, 'text', pe.evaluation_text,
                                                 'organization', o.name, 'source', d.source, 'lines', to_jsonb(pe.lines))
@@ -177,20 +268,23 @@ LANGUAGE sql STABLE AS $$
                              ORDER BY l.fiscal_year DESC, l.row_no)
             FROM current_listings l JOIN programs p ON p.id = l.program_id
             WHERE l.policy_id = po.id), '[]'))
-    FROM policies po WHERE po.code_key = p_code_key;
+    FROM policies po WHERE po.id = v_ids[1]);
+END;
 $$;
 
 -- Programs whose listings disagree on SDG goals, amounts or grades (all programs of
 -- a year, or one program when p_program_id is given).
-CREATE OR REPLACE FUNCTION crosswalk_conflicts(p_fiscal_year integer DEFAULT NULL, p_program_id bigint DEFAULT NULL)
+CREATE OR REPLACE FUNCTION crosswalk_conflicts(p_fiscal_year integer DEFAULT NULL, p_program_id bigint DEFAULT NULL,
+                                                p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m),
     listed AS (
         SELECT l.id, l.program_id, l.row_no, l.grade, po.code,
                coalesce(l.snapshot->'sdg_goals', '[]') AS goals,
                coalesce(l.snapshot->'amounts', '[]') AS amounts
-        FROM current_listings l JOIN policies po ON po.id = l.policy_id JOIN y ON l.fiscal_year = y.year
+        FROM m, crosswalk_listings(m.id) l JOIN policies po ON po.id = l.policy_id JOIN y ON l.fiscal_year = y.year
         WHERE p_program_id IS NULL OR l.program_id = p_program_id
     ),
     differing AS (
@@ -215,6 +309,8 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT jsonb_build_object(
         'fiscal_year', (SELECT year FROM y),
+        'municipality', p_municipality,
+        'municipalities', (SELECT crosswalk_municipalities_covered(m.id, y.year) FROM m, y),
         'programs', coalesce((
             SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'department', p.department, 'conflicts', pp.conflicts)
                              ORDER BY p.name, p.id)
@@ -222,13 +318,15 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Everything about one program: by id, or by name (exact, or ignoring width and spaces).
-CREATE OR REPLACE FUNCTION crosswalk_program(p_id bigint, p_name_key text)
+CREATE OR REPLACE FUNCTION crosswalk_program(p_id bigint, p_name_key text, p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH target AS (
-        SELECT p.* FROM programs p
-        WHERE (p_id IS NOT NULL AND p.id = p_id)
-           OR (p_name_key IS NOT NULL AND split_part(p.identity_key, '|', 1) = p_name_key)
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    target AS (
+        SELECT p.* FROM programs p, m
+        WHERE ((p_id IS NOT NULL AND p.id = p_id)
+               OR (p_name_key IS NOT NULL AND split_part(p.identity_key, '|', 1) = p_name_key))
+          AND (m.id IS NULL OR p.municipality_id = m.id)
         ORDER BY p.last_fiscal_year DESC, p.id
         LIMIT 1
     ), its_listings AS (
@@ -236,6 +334,7 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT jsonb_build_object(
         'id', t.id, 'name', t.name, 'department', t.department, 'former_department', t.former_department,
+        'municipality', (SELECT nullif(mu.name, '') FROM municipalities mu WHERE mu.id = t.municipality_id),
         'summary', t.summary, 'first_fiscal_year', t.first_fiscal_year, 'last_fiscal_year', t.last_fiscal_year,
         'goals', (SELECT to_jsonb(coalesce(array_agg(DISTINCT g.goal ORDER BY g.goal), '{}')) FROM its_listings l JOIN listing_goals g ON g.listing_id = l.id),
         'listings', coalesce((
@@ -261,31 +360,39 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Programs whose name or summary contains the text (trigram indexes keep it fast).
-CREATE OR REPLACE FUNCTION crosswalk_search(p_text text, p_limit integer DEFAULT 50)
+CREATE OR REPLACE FUNCTION crosswalk_search(p_text text, p_limit integer DEFAULT 50, p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH pattern AS (
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    pattern AS (
         SELECT '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%' AS like
     )
-    SELECT jsonb_build_object('query', p_text, 'programs', coalesce(jsonb_agg(jsonb_build_object(
+    SELECT jsonb_build_object('query', p_text, 'municipality', p_municipality,
+           'municipalities', (SELECT crosswalk_municipalities_covered(m.id, NULL) FROM m),
+           'programs', coalesce(jsonb_agg(jsonb_build_object(
                'id', p.id, 'name', p.name, 'department', p.department, 'last_fiscal_year', p.last_fiscal_year,
                'matched', CASE WHEN p.name ILIKE pattern.like THEN 'name' ELSE 'summary' END)
            ORDER BY (p.name ILIKE pattern.like) DESC, p.name), '[]'))
-    FROM (SELECT p.* FROM programs p, pattern
+    FROM (SELECT p.* FROM programs p, pattern, m
           WHERE (p.name ILIKE pattern.like OR p.summary ILIKE pattern.like)
+            AND (m.id IS NULL OR p.municipality_id = m.id)
             AND EXISTS (SELECT 1 FROM current_listings l WHERE l.program_id = p.id)
           ORDER BY p.name LIMIT p_limit) p, pattern;
 $$;
 
 -- Programs listed under two or more policies in a year, and what per-policy totals double count.
-CREATE OR REPLACE FUNCTION crosswalk_duplicates(p_fiscal_year integer DEFAULT NULL, p_kind text DEFAULT 'settled')
+CREATE OR REPLACE FUNCTION crosswalk_duplicates(p_fiscal_year integer DEFAULT NULL, p_kind text DEFAULT 'settled',
+                                                 p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
-    year_programs AS (SELECT yp.* FROM y, crosswalk_year_programs(y.year, p_kind) yp),
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m),
+    year_programs AS (SELECT yp.* FROM y, m, crosswalk_year_programs(y.year, p_kind, NULL, m.id) yp),
     duplicated AS (SELECT * FROM year_programs WHERE policy_count >= 2)
     SELECT jsonb_build_object(
         'fiscal_year', (SELECT year FROM y),
+        'municipality', p_municipality,
+        'municipalities', (SELECT crosswalk_municipalities_covered(m.id, y.year) FROM m, y),
         'amount', p_kind,
         'unit', 'thousand_yen',
         'counting', 'per-policy totals count a program once per policy that lists it; the de-duplicated total counts it once',
@@ -307,14 +414,16 @@ $$;
 -- Policy × SDG matrix: for each policy listed in a year, how many of its programs
 -- serve each goal (by the listing under that policy) and their amount (a program
 -- appears once per policy that lists it, as in the per-policy view).
-CREATE OR REPLACE FUNCTION crosswalk_policy_matrix(p_fiscal_year integer DEFAULT NULL, p_kind text DEFAULT 'settled')
+CREATE OR REPLACE FUNCTION crosswalk_policy_matrix(p_fiscal_year integer DEFAULT NULL, p_kind text DEFAULT 'settled',
+                                                    p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m),
     cells AS (
         SELECT l.policy_id, g.goal, count(DISTINCT l.program_id) AS programs,
                coalesce(sum(a.thousand_yen), 0) AS thousand_yen
-        FROM current_listings l
+        FROM m, crosswalk_listings(m.id) l
         JOIN y ON l.fiscal_year = y.year
         JOIN listing_goals g ON g.listing_id = l.id
         LEFT JOIN current_amounts a ON a.program_id = l.program_id AND a.fiscal_year = l.fiscal_year AND a.kind = p_kind
@@ -322,6 +431,8 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT jsonb_build_object(
         'fiscal_year', (SELECT year FROM y),
+        'municipality', p_municipality,
+        'municipalities', (SELECT crosswalk_municipalities_covered(m.id, y.year) FROM m, y),
         'amount', p_kind,
         'counting', 'per policy: a program listed under two policies appears in both rows; read across a row, a program counts toward each goal of its listing',
         'policies', coalesce((
@@ -330,15 +441,16 @@ LANGUAGE sql STABLE AS $$
                 'goals', (SELECT jsonb_agg(jsonb_build_object('goal', c.goal, 'programs', c.programs, 'thousand_yen', c.thousand_yen) ORDER BY c.goal)
                           FROM cells c WHERE c.policy_id = po.id))
                 ORDER BY po.code_key)
-            FROM policies po WHERE po.id IN (SELECT policy_id FROM current_listings l, y WHERE l.fiscal_year = y.year)), '[]'));
+            FROM policies po WHERE po.id IN (SELECT policy_id FROM m, crosswalk_listings(m.id) l, y WHERE l.fiscal_year = y.year)), '[]'));
 $$;
 
 -- Policy overlap: pairs of policies that list the same programs in a year.
-CREATE OR REPLACE FUNCTION crosswalk_policy_overlap(p_fiscal_year integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION crosswalk_policy_overlap(p_fiscal_year integer DEFAULT NULL, p_municipality text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    WITH y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year()) AS year),
-    listed AS (SELECT DISTINCT l.policy_id, l.program_id FROM current_listings l, y WHERE l.fiscal_year = y.year),
+    WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
+    y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m),
+    listed AS (SELECT DISTINCT l.policy_id, l.program_id FROM m, crosswalk_listings(m.id) l, y WHERE l.fiscal_year = y.year),
     pairs AS (
         SELECT a.policy_id AS first_id, b.policy_id AS second_id, array_agg(a.program_id ORDER BY a.program_id) AS program_ids
         FROM listed a JOIN listed b ON a.program_id = b.program_id AND a.policy_id < b.policy_id
@@ -346,6 +458,8 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT jsonb_build_object(
         'fiscal_year', (SELECT year FROM y),
+        'municipality', p_municipality,
+        'municipalities', (SELECT crosswalk_municipalities_covered(m.id, y.year) FROM m, y),
         'pairs', coalesce(jsonb_agg(jsonb_build_object(
             'first', jsonb_build_object('code', p1.code, 'name', p1.name),
             'second', jsonb_build_object('code', p2.code, 'name', p2.name),

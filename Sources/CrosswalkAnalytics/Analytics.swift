@@ -5,6 +5,9 @@ import Postgres
 /// The questions users ask, answered by the SQL functions of
 /// SQL/functions/30_analytics.sql. Each answer is JSON text, ready for the
 /// protocol; `decode` turns it into a typed report where Swift needs one.
+///
+/// `municipality` (a name or 全国地方公共団体コード) limits an answer to one municipality;
+/// nil answers over all of them, and the answer names those it covers.
 public struct Analytics: Sendable {
     public enum Mode: String, Sendable, CaseIterable, Codable {
         case gross, split
@@ -16,49 +19,55 @@ public struct Analytics: Sendable {
         self.pool = pool
     }
 
-    public func sdgReport(fiscalYear: Int?, amount: AmountKind = .settled, mode: Mode = .gross, organization: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_sdg_report($1, $2, $3, $4) AS answer", [fiscalYear, amount.rawValue, mode.rawValue, organization])
+    public func sdgReport(
+        fiscalYear: Int?, amount: AmountKind = .settled, mode: Mode = .gross, organization: String? = nil,
+        municipality: String? = nil
+    ) async throws -> PostgresJSON {
+        try await call(
+            "SELECT crosswalk_sdg_report($1, $2, $3, $4, $5) AS answer",
+            [fiscalYear, amount.rawValue, mode.rawValue, organization, municipality])
     }
 
-    public func goalPrograms(goal: Int, fiscalYear: Int?) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_goal_programs($1, $2) AS answer", [goal, fiscalYear])
+    public func goalPrograms(goal: Int, fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_goal_programs($1, $2, $3) AS answer", [goal, fiscalYear, municipality])
     }
 
-    public func policies(fiscalYear: Int?) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_policies($1) AS answer", [fiscalYear])
+    public func policies(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_policies($1, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// A policy by code in either width (`II-3-(2)-②` or `II-3-(2)-2`); nil when unknown.
-    public func policy(code: String) async throws -> PostgresJSON? {
-        try await callOptional("SELECT crosswalk_policy($1) AS answer", [PolicyCode.key(code)])
+    public func policy(code: String, municipality: String? = nil) async throws -> PostgresJSON? {
+        try await callOptional("SELECT crosswalk_policy($1, $2) AS answer", [PolicyCode.key(code), municipality])
     }
 
     /// A program by numeric id or by name (width and spaces ignored); nil when unknown.
-    public func program(_ nameOrID: String) async throws -> PostgresJSON? {
+    public func program(_ nameOrID: String, municipality: String? = nil) async throws -> PostgresJSON? {
         let id = Int64(nameOrID)
-        return try await callOptional("SELECT crosswalk_program($1, $2) AS answer", [id, id == nil ? TextKey.fold(nameOrID) : nil])
+        return try await callOptional(
+            "SELECT crosswalk_program($1, $2, $3) AS answer", [id, id == nil ? TextKey.fold(nameOrID) : nil, municipality])
     }
 
-    public func search(_ text: String, limit: Int = 50) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_search($1, $2) AS answer", [text, limit])
+    public func search(_ text: String, limit: Int = 50, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_search($1, $2, $3) AS answer", [text, limit, municipality])
     }
 
-    public func duplicates(fiscalYear: Int?, amount: AmountKind = .settled) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_duplicates($1, $2) AS answer", [fiscalYear, amount.rawValue])
+    public func duplicates(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_duplicates($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
     }
 
-    public func conflicts(fiscalYear: Int?) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_conflicts($1) AS answer", [fiscalYear])
+    public func conflicts(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_conflicts($1, NULL, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// Policy × SDG matrix: per policy, programs and amounts per goal.
-    public func policyMatrix(fiscalYear: Int?, amount: AmountKind = .settled) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_policy_matrix($1, $2) AS answer", [fiscalYear, amount.rawValue])
+    public func policyMatrix(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_policy_matrix($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
     }
 
     /// Pairs of policies that list the same programs.
-    public func policyOverlap(fiscalYear: Int?) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_policy_overlap($1) AS answer", [fiscalYear])
+    public func policyOverlap(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_policy_overlap($1, $2) AS answer", [fiscalYear, municipality])
     }
 
     public func syncStatus(runs: Int = 5) async throws -> PostgresJSON {

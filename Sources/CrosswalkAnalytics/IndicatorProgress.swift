@@ -260,8 +260,10 @@ extension Analytics {
     /// Indicator progress of every current listing of `fiscalYear` (default: the
     /// newest year) that has an indicator, in policy and row order. One query reads
     /// the listings with their indicators and values; the texts are read here.
-    public func indicatorProgress(fiscalYear: Int? = nil, tolerance: Double = 0.5) async throws -> IndicatorProgressAnswer {
-        let rows = try await pool.query("SELECT * FROM crosswalk_indicator_rows($1)", [fiscalYear])
+    public func indicatorProgress(
+        fiscalYear: Int? = nil, tolerance: Double = 0.5, municipality: String? = nil
+    ) async throws -> IndicatorProgressAnswer {
+        let rows = try await pool.query("SELECT * FROM crosswalk_indicator_rows($1, $2)", [fiscalYear, municipality])
         struct Value: Decodable {
             var fiscal_year: Int
             var kind: String

@@ -18,12 +18,28 @@ public struct EvaluationStore: Sendable {
         public var unchanged: Int
     }
 
-    /// sha256 of the version now in force, by source path (ended documents excluded).
-    public func currentHashes(_ connection: PostgresConnection) async throws -> [String: String] {
-        let rows = try await connection.query("SELECT source, sha256 FROM documents WHERE ended_at IS NULL")
-        var hashes: [String: String] = [:]
-        for row in rows { hashes[try row.decode("source")] = try row.decode("sha256", as: String.self) }
-        return hashes
+    /// A document as it is stored: its bytes' hash and the municipality it was filed under.
+    public struct StoredVersion: Sendable, Equatable {
+        public var sha256: String
+        public var municipality: Municipality?
+
+        public init(sha256: String, municipality: Municipality?) {
+            self.sha256 = sha256
+            self.municipality = municipality
+        }
+    }
+
+    /// The version now in force, by source path (ended documents excluded).
+    public func currentVersions(_ connection: PostgresConnection) async throws -> [String: StoredVersion] {
+        let rows = try await connection.query("SELECT * FROM crosswalk_document_versions()")
+        var versions: [String: StoredVersion] = [:]
+        for row in rows {
+            let municipality = try row.decodeIfPresent("municipality", as: String.self).map {
+                Municipality(name: $0, code: try row.decodeIfPresent("municipality_code", as: String.self))
+            }
+            versions[try row.decode("source")] = StoredVersion(sha256: try row.decode("sha256"), municipality: municipality)
+        }
+        return versions
     }
 
     public func beginRun(_ connection: PostgresConnection, trigger: String, sources: [String]) async throws -> Int64 {

@@ -32,7 +32,7 @@ public struct SourceScanner: Sendable {
             while let relative = walker.nextObject() as? String {
                 let path = folder + "/" + relative
                 let name = (relative as NSString).lastPathComponent
-                guard !name.hasPrefix("."), fnmatch(include, name, 0) == 0 else { continue }
+                guard !name.hasPrefix("."), name != SourceDeclarations.fileName, fnmatch(include, name, 0) == 0 else { continue }
                 var entryIsDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue {
                     found.append(path)

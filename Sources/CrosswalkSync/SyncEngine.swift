@@ -25,6 +25,10 @@ public struct SyncEngine: Sendable {
         public var readerLimits = ReaderLimits()
         /// Documents per commit.
         public var documentsPerCommit = 200
+        /// The largest share (0…1) of a source folder's documents one sync may end. More
+        /// gone at once looks like an unmounted share, not deletions: the sync fails and
+        /// changes nothing (`max-end`; 1 ends whatever is gone).
+        public var maxEndShare = 0.5
 
         public init(sources: [String]) { self.sources = sources }
     }
@@ -52,8 +56,13 @@ public struct SyncEngine: Sendable {
                 // run must then report (and record) only what stayed.
                 var settled = summary
                 do {
-                    try await syncFiles(files, options: options, connection: connection, run: run, summary: &summary, settled: &settled)
-                    try await endMissing(files: files, folders: scanner.folders, connection: connection, run: run, summary: &summary, settled: &settled)
+                    let known = try await store.currentVersions(connection)
+                    let missing = try Self.missingDocuments(
+                        known: known.keys, present: files, folders: scanner.folders, maxShare: options.maxEndShare)
+                    try await syncFiles(
+                        files, known: known, declarations: Self.declarations(files, roots: scanner.folders),
+                        options: options, connection: connection, run: run, summary: &summary, settled: &settled)
+                    try await end(missing, connection: connection, run: run, summary: &summary, settled: &settled)
                     summary.status = options.dryRun ? .dryRun : (summary.documentsRejected > 0 ? .partial : .ok)
                 } catch {
                     if connection.isOpen { try? await connection.execute(script: "ROLLBACK") }
@@ -89,22 +98,26 @@ public struct SyncEngine: Sendable {
     enum Prepared: Sendable {
         case unchanged
         case unreadable(source: String, reason: String)
+        case undeclared(source: String, error: DeclarationError)
         case refused(source: String, sha256: String, error: ReadError)
         case parsed(sha256: String, document: EvaluationDocument)
     }
 
     private func syncFiles(
-        _ files: [String], options: Options, connection: PostgresConnection, run: Int64?,
-        summary: inout SyncSummary, settled: inout SyncSummary
+        _ files: [String], known: [String: EvaluationStore.StoredVersion],
+        declarations: [String: Result<SourceDeclarations.Declaration, DeclarationError>], options: Options,
+        connection: PostgresConnection, run: Int64?, summary: inout SyncSummary, settled: inout SyncSummary
     ) async throws {
-        let known = try await store.currentHashes(connection)
         let reader = EvaluationReader(limits: options.readerLimits)
         let chunks = stride(from: 0, to: files.count, by: 16).map { Array(files[$0..<min($0 + 16, files.count)]) }
         var commits = CommitGroup(connection: connection, size: options.dryRun ? 0 : options.documentsPerCommit)
-        var next = chunks.first.map { chunk in Task { Self.prepare(chunk, known: known, reader: reader) } }
+        func prepareAhead(_ chunk: [String]) -> Task<[Prepared], Never> {
+            Task { Self.prepare(chunk, known: known, declarations: declarations, reader: reader) }
+        }
+        var next = chunks.first.map(prepareAhead)
         for index in chunks.indices {
             let prepared = await next!.value
-            next = index + 1 < chunks.count ? Task { [chunk = chunks[index + 1]] in Self.prepare(chunk, known: known, reader: reader) } : nil
+            next = index + 1 < chunks.count ? prepareAhead(chunks[index + 1]) : nil
             for item in prepared {
                 switch item {
                 case .unchanged:
@@ -113,6 +126,9 @@ public struct SyncEngine: Sendable {
                 case .unreadable(let source, let reason):
                     try await commits.ensureOpen()
                     try await reject(connection, run: run, source: source, sha256: nil, line: nil, reason: reason, excerpt: nil, summary: &summary)
+                case .undeclared(let source, let error):
+                    try await commits.ensureOpen()
+                    try await reject(connection, run: run, source: source, sha256: nil, line: nil, reason: error.description, excerpt: nil, summary: &summary)
                 case .refused(let source, let sha, let error):
                     try await commits.ensureOpen()
                     try await reject(connection, run: run, source: source, sha256: sha, line: error.line, reason: error.description, excerpt: error.excerpt, summary: &summary)
@@ -135,9 +151,28 @@ public struct SyncEngine: Sendable {
         settled = summary
     }
 
-    /// Reads, hashes and parses — no database — so it can run ahead of the writes.
-    static func prepare(_ paths: [String], known: [String: String], reader: EvaluationReader) -> [Prepared] {
+    /// What each file's `source.conf` files declare, read once per sync.
+    static func declarations(_ files: [String], roots: [String]) -> [String: Result<SourceDeclarations.Declaration, DeclarationError>] {
+        var declarations = SourceDeclarations(roots: roots)
+        var byFile: [String: Result<SourceDeclarations.Declaration, DeclarationError>] = [:]
+        for file in files {
+            byFile[file] = Result { () throws(DeclarationError) in try declarations.declaration(for: file) }
+        }
+        return byFile
+    }
+
+    /// Reads, hashes and parses — no database — so it can run ahead of the writes. A
+    /// document is unchanged when its bytes and its declared municipality both are.
+    static func prepare(
+        _ paths: [String], known: [String: EvaluationStore.StoredVersion],
+        declarations: [String: Result<SourceDeclarations.Declaration, DeclarationError>], reader: EvaluationReader
+    ) -> [Prepared] {
         paths.map { path in
+            let declaration: SourceDeclarations.Declaration
+            switch declarations[path] ?? .success(.init()) {
+            case .success(let value): declaration = value
+            case .failure(let error): return .undeclared(source: path, error: error)
+            }
             let bytes: [UInt8]
             do {
                 bytes = try readFile(path, limit: reader.limits.maxDocumentBytes)
@@ -145,9 +180,11 @@ public struct SyncEngine: Sendable {
                 return .unreadable(source: path, reason: "\(error)")
             }
             let sha = SHA256.hex(bytes)
-            if known[path] == sha { return .unchanged }
+            if known[path] == EvaluationStore.StoredVersion(sha256: sha, municipality: declaration.municipality) { return .unchanged }
             switch Result(catching: { () throws(ReadError) in try reader.read(bytes, source: path) }) {
-            case .success(let document): return .parsed(sha256: sha, document: document)
+            case .success(var document):
+                document.municipality = declaration.municipality
+                return .parsed(sha256: sha, document: document)
             case .failure(let error): return .refused(source: path, sha256: sha, error: error)
             }
         }
@@ -171,15 +208,29 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    private func endMissing(
-        files: [String], folders: [String], connection: PostgresConnection, run: Int64?,
+    /// The documents in force under the source folders whose files are gone. Throws,
+    /// before anything is written, when a folder lost more than `maxShare` of them.
+    static func missingDocuments(
+        known: some Collection<String>, present files: [String], folders: [String], maxShare: Double
+    ) throws(SyncError) -> [String] {
+        let present = Set(files)
+        var missing: [String] = []
+        for folder in folders {
+            let held = known.filter { $0.hasPrefix(folder + "/") }
+            let gone = held.filter { !present.contains($0) }
+            if !gone.isEmpty, Double(gone.count) > maxShare * Double(held.count) {
+                throw SyncError.vanished(
+                    "source folder \(folder): \(gone.count) of the \(held.count) documents it held are gone (an unmounted share?); one sync ends at most \(Int((maxShare * 100).rounded()))% of a source's documents, so nothing was changed. If they were removed on purpose, sync once with --max-end 100%.")
+            }
+            missing += gone
+        }
+        return Array(Set(missing)).sorted()
+    }
+
+    private func end(
+        _ missing: [String], connection: PostgresConnection, run: Int64?,
         summary: inout SyncSummary, settled: inout SyncSummary
     ) async throws {
-        let present = Set(files)
-        let known = try await store.currentHashes(connection).keys
-        let missing = known.filter { source in
-            !present.contains(source) && folders.contains { source.hasPrefix($0 + "/") }
-        }.sorted()
         for source in missing {
             try await connection.execute(script: "BEGIN")
             let ended = try await store.endDocument(connection, source: source, run: try await runForWrite(run, connection))

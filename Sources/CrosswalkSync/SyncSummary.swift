@@ -46,10 +46,12 @@ public enum SyncError: Error, CustomStringConvertible, Sendable {
     case source(String)
     /// Another process holds the sync lock past the wait limit.
     case busy(String)
+    /// A source folder lost more of its documents than one sync may end.
+    case vanished(String)
 
     public var description: String {
         switch self {
-        case .source(let message), .busy(let message): message
+        case .source(let message), .busy(let message), .vanished(let message): message
         }
     }
 }

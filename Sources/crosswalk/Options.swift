@@ -60,8 +60,11 @@ struct SourceOptions: ParsableArguments, SettingFlags {
     @Option(name: .long, help: ArgumentHelp("File-name pattern of the documents in the source folders (default: *.txt).", valueName: "pattern"))
     var include: String?
 
+    @Option(name: .long, help: ArgumentHelp("Most of a source folder's documents one sync may end: more gone at once (an unmounted share?) fails the sync and changes nothing; 100% ends whatever is gone (default: 50%).", valueName: "percent"))
+    var maxEnd: String?
+
     var flags: [SettingKey: [String]] {
-        var flags = given([(.include, include)])
+        var flags = given([(.include, include), (.maxEnd, maxEnd)])
         if !source.isEmpty { flags[.source] = source }
         return flags
     }

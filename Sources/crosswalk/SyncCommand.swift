@@ -30,13 +30,11 @@ struct SyncCommand: AsyncParsableCommand {
         var exitCode: Int32 = 0
         try await reportingErrors {
             let settings = try loadSettings(common, database, sources, extra: [.lockTimeout: lockTimeout])
-            var options = SyncEngine.Options(sources: try settings.sourceFolders())
+            var options = try SyncEngine.Options(settings: settings)
             guard !options.sources.isEmpty else {
                 throw SettingsError("give at least one source folder: --source, CROSSWALK_SOURCE or 'source =' in the configuration file")
             }
-            options.include = settings.text(.include) ?? "*.txt"
             options.dryRun = dryRun
-            options.lockTimeout = .seconds(try settings.integer(.lockTimeout, in: 0...86400))
             let target = try DatabaseTarget(settings: settings)
             let logger = try bootstrapLogging(settings, label: "crosswalk.sync")
             let summary = try await target.withMigratedPool { pool in

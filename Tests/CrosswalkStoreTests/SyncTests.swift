@@ -13,10 +13,14 @@ final class SyncTests: XCTestCase {
         }
     }
 
-    private static func sync(_ pool: PostgresPool, _ folders: [URL], dryRun: Bool = false, lockTimeout: Duration = .seconds(5)) async throws -> SyncSummary {
+    private static func sync(
+        _ pool: PostgresPool, _ folders: [URL], dryRun: Bool = false, lockTimeout: Duration = .seconds(5),
+        maxEndShare: Double = 0.5
+    ) async throws -> SyncSummary {
         var options = SyncEngine.Options(sources: folders.map(\.path))
         options.dryRun = dryRun
         options.lockTimeout = lockTimeout
+        options.maxEndShare = maxEndShare
         return try await SyncEngine(pool: pool).run(options)
     }
 
@@ -164,7 +168,8 @@ final class SyncTests: XCTestCase {
             _ = try await Self.sync(pool, [folder])
             try FileManager.default.removeItem(at: folder.appendingPathComponent("digital_R5.txt"))
 
-            let summary = try await Self.sync(pool, [folder])
+            // The folder's only document: removed on purpose, so the operator allows it.
+            let summary = try await Self.sync(pool, [folder], maxEndShare: 1)
             XCTAssertEqual(summary.documentsEnded, 1)
             XCTAssertEqual(summary.listingsEnded, 8)
             let current = try await pool.count("SELECT count(*) AS n FROM current_listings")

@@ -50,12 +50,13 @@ extension Analytics {
     /// best first, at most `limit` (nil: all). One query reads the year's programs;
     /// the comparison runs here, in `SimilarityIndex`.
     public func similar(fiscalYear: Int? = nil, threshold: Double? = nil, limit: Int? = 100,
-                        options: SimilarityIndex.Options = SimilarityIndex.Options()) async throws -> SimilarAnswer {
+                        options: SimilarityIndex.Options = SimilarityIndex.Options(),
+                        municipality: String? = nil) async throws -> SimilarAnswer {
         let threshold = threshold ?? SimilarityIndex.defaultThreshold
         guard threshold > 0, threshold <= 1 else {
             throw PostgresError(kind: .statement, message: "threshold must be in (0, 1], not \(threshold)", sqlState: "22023")
         }
-        let rows = try await pool.query("SELECT * FROM crosswalk_program_texts($1)", [fiscalYear])
+        let rows = try await pool.query("SELECT * FROM crosswalk_program_texts($1, $2)", [fiscalYear, municipality])
         var year = fiscalYear
         var texts: [ProgramText] = []
         texts.reserveCapacity(rows.count)

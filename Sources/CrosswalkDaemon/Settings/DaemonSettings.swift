@@ -1,4 +1,5 @@
 import CrosswalkServer
+import CrosswalkSync
 import Foundation
 import Logging
 
@@ -6,8 +7,8 @@ extension Daemon.Configuration {
     /// `crosswalk serve`'s configuration from the layered settings, every value checked.
     /// Ports are checked separately (`checkPortsAreFree`), just before the database starts.
     public init(settings: Settings) throws {
-        self.init(sources: try settings.sourceFolders())
-        sync.include = settings.text(.include) ?? "*.txt"
+        self.init(sources: [])
+        sync = try SyncEngine.Options(settings: settings)
         syncInterval = try settings.duration(.syncInterval)
         server.host = settings.text(.bind) ?? "127.0.0.1"
         server.port = try settings.integer(.port, in: 0...65535)
@@ -17,6 +18,16 @@ extension Daemon.Configuration {
         server.idleTimeout = try settings.duration(.idleTimeout)
         let metrics = try settings.integer(.metricsPort, in: 0...65535)
         metricsPort = metrics == 0 ? nil : metrics
+    }
+}
+
+extension SyncEngine.Options {
+    /// What a sync reads and how, from the settings `sync` and `serve` share.
+    public init(settings: Settings) throws {
+        self.init(sources: try settings.sourceFolders())
+        include = settings.text(.include) ?? "*.txt"
+        maxEndShare = try settings.share(.maxEnd)
+        lockTimeout = .seconds(try settings.integer(.lockTimeout, in: 0...86400))
     }
 }
 

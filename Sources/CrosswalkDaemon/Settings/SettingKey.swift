@@ -18,6 +18,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case logLevel = "log-level"
     case metricsPort = "metrics-port"
     case lockTimeout = "lock-timeout"
+    case maxEnd = "max-end"
 
     public var flag: String { "--\(rawValue)" }
 
@@ -40,6 +41,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .logLevel: "info"
         case .metricsPort: "0"
         case .lockTimeout: "30"
+        case .maxEnd: "50%"
         case .config, .database, .source, .password, .adminToken: nil
         }
     }

@@ -89,6 +89,15 @@ public struct Settings: Sendable {
         return number
     }
 
+    /// A share written as a percentage, `0%`…`100%`, as 0…1.
+    public func share(_ key: SettingKey) throws -> Double {
+        guard let value = value(key) else { throw missing(key) }
+        guard value.text.hasSuffix("%"), let percent = Int(value.text.dropLast()), (0...100).contains(percent) else {
+            throw invalid(value, key, "takes a percentage from 0% to 100%")
+        }
+        return Double(percent) / 100
+    }
+
     /// `30s`, `15m`, `1h`, `2d`; a bare number is seconds; `0` is off (nil).
     public func duration(_ key: SettingKey) throws -> Duration? {
         guard let value = value(key) else { return nil }

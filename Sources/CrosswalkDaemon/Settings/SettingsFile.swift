@@ -1,3 +1,4 @@
+import CrosswalkModel
 import Foundation
 
 /// A configuration file: one `key = value` per line; `#` at the start of a line or after a
@@ -28,65 +29,31 @@ public struct SettingsFile: Sendable {
 
     public init(path: String, text: String) throws {
         self.path = path
+        let lines: [KeyValueText.Line]
+        do {
+            lines = try KeyValueText.parse(text, file: path)
+        } catch {
+            throw SettingsError(error.description)
+        }
         var seen: [SettingKey: Int] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = index + 1
-            let where_ = "\(path):\(line)"
-            let content = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if content.isEmpty || content.hasPrefix("#") { continue }
-            guard let equals = content.firstIndex(of: "=") else {
-                throw SettingsError("\(where_): expected 'key = value', found '\(content.prefix(60))'")
-            }
-            let name = content[..<equals].trimmingCharacters(in: .whitespaces)
-            guard let key = SettingKey(rawValue: name) else {
-                throw SettingsError("\(where_): unknown setting '\(name)'; known: \(Self.knownKeys)")
+        for line in lines {
+            let where_ = "\(path):\(line.number)"
+            guard let key = SettingKey(rawValue: line.key) else {
+                throw SettingsError("\(where_): unknown setting '\(line.key)'; known: \(Self.knownKeys)")
             }
             guard key != .config else {
                 throw SettingsError("\(where_): 'config' names this file; set it with --config or CROSSWALK_CONFIG")
             }
             if let first = seen[key], !key.repeats {
-                throw SettingsError("\(where_): \(name) is already set on line \(first)")
+                throw SettingsError("\(where_): \(line.key) is already set on line \(first)")
             }
-            seen[key] = seen[key] ?? line
-            let value = try Self.value(content[content.index(after: equals)...], at: where_)
-            entries.append(Entry(key: key, value: value, line: line))
+            seen[key] = seen[key] ?? line.number
+            entries.append(Entry(key: key, value: line.value, line: line.number))
         }
     }
 
     static var knownKeys: String {
         SettingKey.allCases.filter { $0 != .config }.map(\.rawValue).joined(separator: ", ")
-    }
-
-    /// The text after `=`: quoted (with escapes), or bare up to a `#` comment.
-    private static func value(_ text: Substring, at where_: String) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("\"") else {
-            // A comment starts at a `#` after a space, so `a#b` stays a value.
-            let comment = trimmed.ranges(of: /\s#/).first?.lowerBound ?? trimmed.endIndex
-            return trimmed[..<comment].trimmingCharacters(in: .whitespaces)
-        }
-        var value = ""
-        var i = trimmed.index(after: trimmed.startIndex)
-        while i < trimmed.endIndex {
-            let c = trimmed[i]
-            i = trimmed.index(after: i)
-            if c == "\\" {
-                guard i < trimmed.endIndex, trimmed[i] == "\"" || trimmed[i] == "\\" else {
-                    throw SettingsError("\(where_): only \\\" and \\\\ may be escaped in a quoted value")
-                }
-                value.append(trimmed[i])
-                i = trimmed.index(after: i)
-            } else if c == "\"" {
-                let rest = trimmed[i...].trimmingCharacters(in: .whitespaces)
-                guard rest.isEmpty || rest.hasPrefix("#") else {
-                    throw SettingsError("\(where_): unexpected text after the closing quote: '\(rest.prefix(40))'")
-                }
-                return value
-            } else {
-                value.append(c)
-            }
-        }
-        throw SettingsError("\(where_): the quoted value has no closing quote")
     }
 }
 

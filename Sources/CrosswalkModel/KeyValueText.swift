@@ -1,0 +1,77 @@
+/// The `key = value` text of Crosswalk's small files (settings, `source.conf`): one pair
+/// per line; `#` at the start of a line or after a space starts a comment; a value may
+/// be double-quoted, with `\"` and `\\` as its only escapes. Each file type checks its
+/// own keys; this reads the lines and says where a line is malformed.
+public enum KeyValueText {
+    public struct Line: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        /// 1-based.
+        public var number: Int
+    }
+
+    /// The pairs of `text`, in order; `file` names the file in errors (`file:line: …`).
+    public static func parse(_ text: String, file: String) throws(KeyValueError) -> [Line] {
+        var lines: [Line] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            let place = "\(file):\(number)"
+            let content = trimmed(raw)
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            guard let equals = content.firstIndex(of: "=") else {
+                throw KeyValueError("\(place): expected 'key = value', found '\(content.prefix(60))'")
+            }
+            let key = trimmed(content[..<equals])
+            let value = try value(content[content.index(after: equals)...], at: place)
+            lines.append(Line(key: String(key), value: value, number: number))
+        }
+        return lines
+    }
+
+    /// The text after `=`: quoted (with escapes), or bare up to a `#` comment.
+    private static func value(_ text: Substring, at place: String) throws(KeyValueError) -> String {
+        let text = trimmed(text)
+        guard text.hasPrefix("\"") else {
+            // A comment starts at a `#` after a space, so `a#b` stays a value.
+            let comment = text.indices.first { i in
+                text[i] == "#" && i > text.startIndex && text[text.index(before: i)].isWhitespace
+            } ?? text.endIndex
+            return String(trimmed(text[..<comment]))
+        }
+        var value = ""
+        var i = text.index(after: text.startIndex)
+        while i < text.endIndex {
+            let c = text[i]
+            i = text.index(after: i)
+            if c == "\\" {
+                guard i < text.endIndex, text[i] == "\"" || text[i] == "\\" else {
+                    throw KeyValueError("\(place): only \\\" and \\\\ may be escaped in a quoted value")
+                }
+                value.append(text[i])
+                i = text.index(after: i)
+            } else if c == "\"" {
+                let rest = trimmed(text[i...])
+                guard rest.isEmpty || rest.hasPrefix("#") else {
+                    throw KeyValueError("\(place): unexpected text after the closing quote: '\(rest.prefix(40))'")
+                }
+                return value
+            } else {
+                value.append(c)
+            }
+        }
+        throw KeyValueError("\(place): the quoted value has no closing quote")
+    }
+
+    private static func trimmed(_ text: Substring) -> Substring {
+        var text = text
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return text
+    }
+}
+
+/// A malformed line of a `key = value` file, named `file:line`.
+public struct KeyValueError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
