@@ -57,6 +57,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("sdg: only this organization's documents.", valueName: "name"))
     var organization: String?
 
+    @Option(name: .long, help: ArgumentHelp("Only this municipality (its name or 全国地方公共団体コード); default: all, naming those covered.", valueName: "name|code"))
+    var municipality: String?
+
     @Option(name: .long, help: ArgumentHelp("policy: one policy by code, in either width (II-3-(2)-② or II-3-(2)-2).", valueName: "code"))
     var code: String?
 
@@ -73,12 +76,13 @@ struct ReportCommand: AsyncParsableCommand {
         if code != nil, kind != .policy { throw ValidationError("--code applies to the policy report only") }
         if code != nil, fiscalYear != nil { throw ValidationError("--code shows every year of the policy; leave out --fiscal-year") }
         if let organization, organization.isEmpty { throw ValidationError("--organization must not be empty") }
+        if let municipality, municipality.isEmpty { throw ValidationError("--municipality must not be empty") }
         if let out, out.isEmpty { throw ValidationError("--out must name a file") }
     }
 
     var request: ReportRequest {
         ReportRequest(kind: kind, fiscalYear: fiscalYear, amount: amount ?? .settled, mode: mode ?? .gross,
-                      organization: organization, policyCode: code)
+                      organization: organization, municipality: municipality, policyCode: code)
     }
 
     func run() async throws {

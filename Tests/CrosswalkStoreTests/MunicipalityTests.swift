@@ -67,6 +67,12 @@ final class MunicipalityTests: XCTestCase {
             XCTAssertEqual(all["municipalities"] as? [String], ["北九州市", "福岡市"])
             XCTAssertNil(all["municipality"] as? String)
 
+            // Reports say which municipalities they cover.
+            let one = try await analytics.report(ReportRequest(kind: .sdg, fiscalYear: 2023, municipality: "北九州市"))
+            XCTAssertTrue(one.rendered(as: .md).contains("- **自治体**: 北九州市\n"), one.rendered(as: .md))
+            let both = try await analytics.report(ReportRequest(kind: .duplicates, fiscalYear: 2023))
+            XCTAssertTrue(both.rendered(as: .md).contains("すべて（北九州市、福岡市）"))
+
             // A policy code both cities use needs the municipality; with it, it is that city's.
             do {
                 _ = try await analytics.policy(code: "II-3-(2)-②")

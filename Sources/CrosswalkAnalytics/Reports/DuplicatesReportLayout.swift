@@ -20,6 +20,7 @@ extension DuplicatesReport {
             title: "複数の施策に掲載された事業 \(ReportText.fiscalYear(fiscalYear)) \(ReportText.amountKind(amount))",
             facts: [
                 .init("年度", ReportText.fiscalYear(fiscalYear)),
+                .init("自治体", ReportText.municipalities(asked: municipality, covered: municipalities)),
                 .init("金額", "\(ReportText.amountKindLabel(amount))、単位 千円"),
                 .init("重複して掲載された事業", "\(ReportText.grouped(programs.count)) 件"),
             ],

@@ -17,16 +17,19 @@ public struct ReportRequest: Sendable, Equatable {
     public var mode: Analytics.Mode
     /// sdg only: one organization's documents.
     public var organization: String?
+    /// One municipality, by name or code; nil: all of them.
+    public var municipality: String?
     /// policy only: one policy (code in either width) instead of the year's list.
     public var policyCode: String?
 
     public init(kind: Kind, fiscalYear: Int? = nil, amount: AmountKind = .settled, mode: Analytics.Mode = .gross,
-                organization: String? = nil, policyCode: String? = nil) {
+                organization: String? = nil, municipality: String? = nil, policyCode: String? = nil) {
         self.kind = kind
         self.fiscalYear = fiscalYear
         self.amount = amount
         self.mode = mode
         self.organization = organization
+        self.municipality = municipality
         self.policyCode = policyCode
     }
 }
@@ -111,18 +114,23 @@ extension Analytics {
     public func report(_ request: ReportRequest) async throws -> Report {
         switch request.kind {
         case .sdg:
-            let json = try await sdgReport(fiscalYear: request.fiscalYear, amount: request.amount, mode: request.mode, organization: request.organization)
+            let json = try await sdgReport(
+                fiscalYear: request.fiscalYear, amount: request.amount, mode: request.mode, organization: request.organization,
+                municipality: request.municipality)
             return try Report.decode(json, kind: .sdg)
         case .duplicates:
-            return try Report.decode(try await duplicates(fiscalYear: request.fiscalYear, amount: request.amount), kind: .duplicates)
+            let json = try await duplicates(fiscalYear: request.fiscalYear, amount: request.amount, municipality: request.municipality)
+            return try Report.decode(json, kind: .duplicates)
         case .conflicts:
-            return try Report.decode(try await conflicts(fiscalYear: request.fiscalYear), kind: .conflicts)
+            return try Report.decode(try await conflicts(fiscalYear: request.fiscalYear, municipality: request.municipality), kind: .conflicts)
         case .policy:
             if let code = request.policyCode {
-                guard let json = try await policy(code: code) else { throw ReportError("no policy with code \(code)") }
+                guard let json = try await policy(code: code, municipality: request.municipality) else {
+                    throw ReportError("no policy with code \(code)")
+                }
                 return try Report.decode(json, kind: .policy, detail: true)
             }
-            return try Report.decode(try await policies(fiscalYear: request.fiscalYear), kind: .policy)
+            return try Report.decode(try await policies(fiscalYear: request.fiscalYear, municipality: request.municipality), kind: .policy)
         }
     }
 }

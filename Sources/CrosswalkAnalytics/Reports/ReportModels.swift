@@ -12,6 +12,9 @@ public struct SDGReport: Codable, Sendable, Equatable {
     public var amount: AmountKind
     public var mode: Analytics.Mode
     public var organization: String?
+    /// The municipality asked for (nil: all) and the declared ones covered.
+    public var municipality: String?
+    public var municipalities: [String]
     /// The counting rule in words, as the SQL states it.
     public var counting: String
     public var unit: String
@@ -67,6 +70,9 @@ public struct SDGReport: Codable, Sendable, Equatable {
 /// `crosswalk_duplicates(fy, kind)`: programs listed under several policies.
 public struct DuplicatesReport: Codable, Sendable, Equatable {
     public var fiscalYear: Int?
+    /// The municipality asked for (nil: all) and the declared ones covered.
+    public var municipality: String?
+    public var municipalities: [String]
     public var amount: AmountKind
     public var unit: String
     public var counting: String

@@ -36,6 +36,13 @@ public enum ReportText {
         return String(trimmed)
     }
 
+    /// The municipality a report was limited to, or those it covers: `北九州市`, `すべて（北九州市、福岡市）`,
+    /// or `すべて` when no source declares one.
+    public static func municipalities(asked: String?, covered: [String]) -> String {
+        if let asked { return covered.first ?? asked }
+        return covered.isEmpty ? "すべて" : "すべて（\(covered.joined(separator: "、"))）"
+    }
+
     /// `2023年度（令和5年度）`; `—` when unknown.
     public static func fiscalYear(_ year: Int?) -> String {
         guard let year else { return "—" }

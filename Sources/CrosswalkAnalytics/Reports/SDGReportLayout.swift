@@ -7,6 +7,7 @@ extension SDGReport {
         var facts = [
             ReportDocument.Fact("年度", ReportText.fiscalYear(fiscalYear)),
             ReportDocument.Fact("金額", "\(ReportText.amountKindLabel(amount))、単位 千円"),
+            ReportDocument.Fact("自治体", ReportText.municipalities(asked: municipality, covered: municipalities)),
             ReportDocument.Fact("組織", organization ?? "すべて"),
             ReportDocument.Fact("事業数", "\(ReportText.grouped(programs)) 件（複数の施策に掲載された事業も1件）"),
             ReportDocument.Fact("総額（重複除外）", "\(ReportText.grouped(totalThousandYen)) 千円"),
