@@ -30,14 +30,15 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- One row per program listed in the year (however many policies list it), with the
--- first indicator name its listings give.
+-- first indicator name its listings give and its municipality (pairs stay within one).
 CREATE OR REPLACE FUNCTION crosswalk_program_texts(p_fiscal_year integer, p_municipality text DEFAULT NULL)
-RETURNS TABLE (fiscal_year integer, id bigint, name text, department text, summary text, indicator_name text)
+RETURNS TABLE (fiscal_year integer, id bigint, municipality_id bigint, name text, department text, summary text,
+               indicator_name text)
 LANGUAGE sql STABLE AS $$
     WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
     y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m),
     listed AS (
-        SELECT p.id, p.name, p.department, p.summary,
+        SELECT p.id, p.municipality_id, p.name, p.department, p.summary,
                (array_agg(i.name ORDER BY l.id) FILTER (WHERE i.name IS NOT NULL))[1] AS indicator_name
         FROM y
         JOIN crosswalk_listings((SELECT id FROM m)) l ON l.fiscal_year = y.year
@@ -45,7 +46,7 @@ LANGUAGE sql STABLE AS $$
         LEFT JOIN indicators i ON i.listing_id = l.id
         GROUP BY p.id
     )
-    SELECT y.year, listed.id, listed.name, listed.department, listed.summary, listed.indicator_name
+    SELECT y.year, listed.id, listed.municipality_id, listed.name, listed.department, listed.summary, listed.indicator_name
     FROM y LEFT JOIN listed ON true
     ORDER BY listed.id;
 $$;

@@ -231,3 +231,22 @@ struct SplitMix {
         return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
+
+extension SimilarityTests {
+    /// The same near-duplicate filed under another municipality is not a pair: pairs
+    /// suggest double counting, which happens within one municipality only.
+    func testANearDuplicateInAnotherMunicipalityIsNotPaired() async throws {
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            let root = try Fixtures.folder()
+            defer { try? FileManager.default.removeItem(at: root) }
+            try Fixtures.write(try Fixtures.sampleText(), to: root.appendingPathComponent("a"), as: "digital_R5.txt")
+            try Fixtures.write(try Self.twinDocument(), to: root.appendingPathComponent("b"), as: "soumu_R5.txt")
+            try Data("municipality = 福岡市\n".utf8).write(to: root.appendingPathComponent("b/source.conf"))
+            _ = try await SyncEngine(pool: pool).run(SyncEngine.Options(sources: [root.path]))
+            let answer = try await Analytics(pool: pool).similar(fiscalYear: 2023)
+            XCTAssertEqual(answer.programs, 7)
+            XCTAssertEqual(answer.pairs, [])
+        }
+    }
+}

@@ -48,7 +48,8 @@ public struct SimilarAnswer: JSONAnswer, Codable, Sendable, Equatable {
 extension Analytics {
     /// Pairs of similar programs listed in `fiscalYear` (default: the newest year),
     /// best first, at most `limit` (nil: all). One query reads the year's programs;
-    /// the comparison runs here, in `SimilarityIndex`.
+    /// the comparison runs here, in `SimilarityIndex`, within each municipality: two
+    /// cities' programs are never one program, so they are never paired.
     public func similar(fiscalYear: Int? = nil, threshold: Double? = nil, limit: Int? = 100,
                         options: SimilarityIndex.Options = SimilarityIndex.Options(),
                         municipality: String? = nil) async throws -> SimilarAnswer {
@@ -58,26 +59,36 @@ extension Analytics {
         }
         let rows = try await pool.query("SELECT * FROM crosswalk_program_texts($1, $2)", [fiscalYear, municipality])
         var year = fiscalYear
-        var texts: [ProgramText] = []
-        texts.reserveCapacity(rows.count)
+        var byMunicipality: [Int64: [ProgramText]] = [:]
         for row in rows {
             year = try row.decodeIfPresent("fiscal_year", as: Int.self) ?? year
             guard let id = try row.decodeIfPresent("id", as: Int64.self) else { continue }
-            texts.append(ProgramText(
+            byMunicipality[try row.decode("municipality_id", as: Int64.self), default: []].append(ProgramText(
                 id: id, name: try row.decode("name", as: String.self), department: try row.decode("department", as: String.self),
                 summary: try row.decodeIfPresent("summary", as: String.self),
                 indicatorName: try row.decodeIfPresent("indicator_name", as: String.self)))
         }
-        let index = SimilarityIndex(texts, options: options)
-        let (pairs, statistics) = index.scan(threshold: threshold, limit: limit)
-        let byID = Dictionary(index.programs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var pairs: [SimilarPair] = []
+        var pairsFound = 0
+        var byID: [Int64: ProgramText] = [:]
+        for texts in byMunicipality.values {
+            let index = SimilarityIndex(texts, options: options)
+            let scan = index.scan(threshold: threshold, limit: limit)
+            pairs += scan.pairs
+            pairsFound += scan.statistics.pairs
+            for text in index.programs { byID[text.id] = byID[text.id] ?? text }
+        }
+        if byMunicipality.count > 1 {
+            pairs.sort { $0.score != $1.score ? $0.score > $1.score : ($0.a, $0.b) < ($1.a, $1.b) }
+            if let limit { pairs = Array(pairs.prefix(limit)) }
+        }
         func program(_ id: Int64) -> SimilarAnswer.Program {
             let text = byID[id]!
             return SimilarAnswer.Program(id: id, name: text.name, department: text.department)
         }
         return SimilarAnswer(
-            fiscalYear: year, threshold: threshold, method: SimilarAnswer.method, programs: index.count,
-            pairsFound: statistics.pairs,
+            fiscalYear: year, threshold: threshold, method: SimilarAnswer.method, programs: byID.count,
+            pairsFound: pairsFound,
             pairs: pairs.map {
                 SimilarAnswer.Pair(a: program($0.a), b: program($0.b), score: $0.score, nameScore: $0.nameScore,
                                    summaryScore: $0.summaryScore, indicatorScore: $0.indicatorScore,
