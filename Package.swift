@@ -104,6 +104,7 @@ let package = Package(
             swiftSettings: strictImports
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "CrosswalkModelTests", dependencies: ["CrosswalkModel"]),
         .testTarget(
             name: "EvaluationTablesTests",
             dependencies: ["EvaluationTables", "CrosswalkModel"],

@@ -13,7 +13,9 @@ public enum KeyValueText {
     /// The pairs of `text`, in order; `file` names the file in errors (`file:line: …`).
     public static func parse(_ text: String, file: String) throws(KeyValueError) -> [Line] {
         var lines: [Line] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `isNewline`, not "\n": in Swift "\r\n" is one Character, so a file saved with
+        // Windows line ends would otherwise be one line.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             let place = "\(file):\(number)"
             let content = trimmed(raw)

@@ -45,8 +45,8 @@ struct ReportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The report: sdg, duplicates, conflicts or policy.", valueName: "report"))
     var kind: ReportRequest.Kind
 
-    @Option(name: .long, help: ArgumentHelp("Fiscal year (default: the newest with listings).", valueName: "N"))
-    var fiscalYear: Int?
+    @Option(name: .long, help: ArgumentHelp("Fiscal year: 2023, R5 or 令和5 (default: the newest with listings).", valueName: "year"))
+    var fiscalYear: String?
 
     @Option(name: .long, help: ArgumentHelp("sdg: gross (each goal gets a program's full amount) or split (divided equally among its goals).", valueName: "gross|split"))
     var mode: Analytics.Mode?
@@ -63,8 +63,13 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("policy: one policy by code, in either width (II-3-(2)-② or II-3-(2)-2).", valueName: "code"))
     var code: String?
 
-    @Option(name: .long, help: "Output format: json, csv (UTF-8 with BOM, for Excel), md or html.")
-    var format: ReportFormat = .json
+    @Option(name: .long, help: "Output format: json, csv (UTF-8 with BOM, for Excel), md or html (default: from the extension of --out, else json).")
+    var format: ReportFormat?
+
+    /// The format asked for, else the one `--out`'s extension names, else JSON.
+    var chosenFormat: ReportFormat {
+        format ?? out.flatMap { ReportFormat(fileExtension: URL(fileURLWithPath: $0).pathExtension) } ?? .json
+    }
 
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var out: String?
@@ -78,10 +83,16 @@ struct ReportCommand: AsyncParsableCommand {
         if let organization, organization.isEmpty { throw ValidationError("--organization must not be empty") }
         if let municipality, municipality.isEmpty { throw ValidationError("--municipality must not be empty") }
         if let out, out.isEmpty { throw ValidationError("--out must name a file") }
+        if let fiscalYear, FiscalYear.parse(fiscalYear) == nil {
+            throw ValidationError("--fiscal-year takes a fiscal year such as 2023, R5 or 令和5, not '\(fiscalYear)'")
+        }
+        if format == nil, let out, ReportFormat(fileExtension: URL(fileURLWithPath: out).pathExtension) == nil {
+            throw ValidationError("give --format: the extension of --out \(out) names no format (json, csv, md, html)")
+        }
     }
 
     var request: ReportRequest {
-        ReportRequest(kind: kind, fiscalYear: fiscalYear, amount: amount ?? .settled, mode: mode ?? .gross,
+        ReportRequest(kind: kind, fiscalYear: fiscalYear.flatMap(FiscalYear.parse), amount: amount ?? .settled, mode: mode ?? .gross,
                       organization: organization, municipality: municipality, policyCode: code)
     }
 
@@ -92,7 +103,7 @@ struct ReportCommand: AsyncParsableCommand {
             let report = try await target.withMigratedPool { pool in
                 try await Analytics(pool: pool).report(request)
             }
-            let data = Data(report.rendered(as: format).utf8)
+            let data = Data(report.rendered(as: chosenFormat).utf8)
             if let out {
                 let url = URL(fileURLWithPath: out)
                 var isDirectory: ObjCBool = false

@@ -102,6 +102,17 @@ public struct Report: Sendable {
 
 public enum ReportFormat: String, Sendable, CaseIterable {
     case json, csv, md, html
+
+    /// The format a file name's extension names (`sdg.csv`, `report.markdown`), or nil.
+    public init?(fileExtension: String) {
+        switch fileExtension.lowercased() {
+        case "json": self = .json
+        case "csv": self = .csv
+        case "md", "markdown": self = .md
+        case "html", "htm": self = .html
+        default: return nil
+        }
+    }
 }
 
 public struct ReportError: Error, CustomStringConvertible, Sendable {

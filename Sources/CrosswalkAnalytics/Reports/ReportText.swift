@@ -45,14 +45,7 @@ public enum ReportText {
 
     /// `2023年度（令和5年度）`; `—` when unknown.
     public static func fiscalYear(_ year: Int?) -> String {
-        guard let year else { return "—" }
-        let era: String
-        switch year {
-        case 2019...: era = year == 2019 ? "令和元年度" : "令和\(year - 2018)年度"
-        case 1989...2018: era = year == 1989 ? "平成元年度" : "平成\(year - 1988)年度"
-        default: return "\(year)年度"
-        }
-        return "\(year)年度（\(era)）"
+        year.map(FiscalYear.label) ?? "—"
     }
 
     /// The column heading of an amount kind in the published tables.
