@@ -202,7 +202,7 @@ public final class LineServer: Service, Sendable {
         // initializer refuses them (state is .stopping), so this snapshot is complete.
         let open = connections.withLockedValue { Array($0.values) }
         for channel in open {
-            channel.pipeline.fireUserInboundEventTriggered(DrainConnectionEvent())
+            channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
         let timeout = TimeAmount(grace)
         await withTaskGroup(of: Void.self) { group in
