@@ -74,8 +74,9 @@ public struct Analytics: Sendable {
         try await pool.query("SELECT crosswalk_generation() AS generation").first!.decode("generation", as: Int64.self)
     }
 
-    public func counts() async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_counts() AS answer")
+    /// What the store holds now, for INFO and the metrics page.
+    public func counts() async throws -> StoreCounts {
+        try await call("SELECT crosswalk_counts() AS answer").decode(StoreCounts.self)
     }
 
     private func call(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresJSON {

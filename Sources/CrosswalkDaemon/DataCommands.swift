@@ -77,14 +77,14 @@ public enum DataCommands {
             summary: "Pairs of programs with similar names, summaries and indicators (n-grams); never merged.", arity: 0...2
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try reply(await analytics.similar(fiscalYear: try arguments.fiscalYear()).json())
+            return try ReplyValue(encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear()))
         }
         registry.register(
             "INDICATORS", usage: "INDICATORS [FY n]",
             summary: "Indicator progress: targets, actuals, recomputed achievement, mismatches, mid-term progress.", arity: 0...2
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try reply(await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear()).json())
+            return try ReplyValue(encodable: await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear()))
         }
         registry.register(
             "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel]",
