@@ -1,40 +1,5 @@
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
-
-/// State shared by all connections of one server.
-final class ServerContext: Sendable {
-    let configuration: ServerConfiguration
-    let registry: CommandRegistry
-    let stats: ServerStats
-    let logger: Logger
-    let infoProvider: InfoProvider?
-    private let ids = NIOLockedValueBox<UInt64>(0)
-    private let port = NIOLockedValueBox<Int?>(nil)
-
-    init(
-        configuration: ServerConfiguration, registry: CommandRegistry, stats: ServerStats, logger: Logger,
-        infoProvider: InfoProvider?
-    ) {
-        self.configuration = configuration
-        self.registry = registry
-        self.stats = stats
-        self.logger = logger
-        self.infoProvider = infoProvider
-    }
-
-    func nextConnectionID() -> UInt64 {
-        ids.withLockedValue {
-            $0 += 1
-            return $0
-        }
-    }
-
-    var boundPort: Int? {
-        get { port.withLockedValue { $0 } }
-        set { port.withLockedValue { $0 = newValue } }
-    }
-}
 
 /// The per-connection protocol engine: buffers input, parses requests, checks access, runs
 /// each command's work from its table entry, and writes replies strictly in request order.
@@ -308,13 +273,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Appends a reply that is ready now.
+    /// Appends a reply that is ready now, in the form the session asks for at this point (so
+    /// `OUTPUT`'s own reply already takes the new form).
     private func appendReply(
-        _ value: ReplyValue, framing: Framing, format: ReplyFormat? = nil, closeAfter: Bool = false,
-        context: ChannelHandlerContext
+        _ value: ReplyValue, framing: Framing, closeAfter: Bool = false, context: ChannelHandlerContext
     ) {
         if closeAfter { stopParsing = true }
-        let bytes = encode(value, framing: framing, format: format ?? session.replyFormat(for: framing), context: context)
+        let bytes = encode(value, framing: framing, format: session.replyFormat(for: framing), context: context)
         slots.append(Slot(reply: bytes, closeAfter: closeAfter))
     }
 
