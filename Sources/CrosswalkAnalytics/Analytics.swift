@@ -92,7 +92,9 @@ public struct Analytics: Sendable {
     }
 }
 
-/// An answer computed in Swift, handed to the protocol as JSON like the SQL answers.
+/// An answer computed in Swift. Its coding keys are the protocol's JSON keys, as in the SQL
+/// answers; the daemon turns it into a reply directly (`ReplyValue(encodable:)`), and
+/// `json()` gives the same answer as text for reports and tests.
 public protocol JSONAnswer: Encodable {}
 
 extension JSONAnswer {
