@@ -83,8 +83,9 @@ public struct Analytics: Sendable {
         try await pool.query("SELECT crosswalk_generation() AS generation").first!.decode("generation", as: Int64.self)
     }
 
-    public func counts() async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_counts() AS answer")
+    /// What the store holds now, for INFO and the metrics page.
+    public func counts() async throws -> StoreCounts {
+        try await call("SELECT crosswalk_counts() AS answer").decode(StoreCounts.self)
     }
 
     private func call(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresJSON {
@@ -100,7 +101,9 @@ public struct Analytics: Sendable {
     }
 }
 
-/// An answer computed in Swift, handed to the protocol as JSON like the SQL answers.
+/// An answer computed in Swift. Its coding keys are the protocol's JSON keys, as in the SQL
+/// answers; the daemon turns it into a reply directly (`ReplyValue(encodable:)`), and
+/// `json()` gives the same answer as text for reports and tests.
 public protocol JSONAnswer: Encodable {}
 
 extension JSONAnswer {

@@ -67,11 +67,13 @@ public final class Daemon: Sendable {
     static func infoSections(analytics: Analytics, scheduler: SyncScheduler) async -> [InfoSection] {
         var store: [(String, ReplyValue)] = []
         do {
-            let counts = try ReplyValue(json: Array(try await analytics.counts().text.utf8))
+            let counts = try await analytics.counts()
             store.append(("database_reachable", .bool(true)))
-            for key in ["documents", "programs", "listings", "policies", "latest_fiscal_year"] {
-                store.append((key, counts[key] ?? .null))
-            }
+            store.append(("documents", .int(counts.documents)))
+            store.append(("programs", .int(counts.programs)))
+            store.append(("listings", .int(counts.listings)))
+            store.append(("policies", .int(counts.policies)))
+            store.append(("latest_fiscal_year", counts.latestFiscalYear.map { .integer($0) } ?? .null))
         } catch {
             store.append(("database_reachable", .bool(false)))
             store.append(("database_error", .string("\(error)")))

@@ -20,13 +20,16 @@ enum DaemonMetrics {
     }
 
     private static func addStore(to page: inout PrometheusText, analytics: Analytics) async throws {
-        guard let counts = try? ReplyValue(json: Array(try await analytics.counts().text.utf8)) else {
+        guard let counts = try? await analytics.counts() else {
             try page.addGauge("crosswalk_database_up", help: "1 when the database answered this scrape.", value: 0)
             return
         }
         try page.addGauge("crosswalk_database_up", help: "1 when the database answered this scrape.", value: 1)
-        for key in ["documents", "programs", "listings", "policies"] {
-            guard case .int(let value)? = counts[key] else { continue }
+        let gauges = [
+            ("documents", counts.documents), ("programs", counts.programs), ("listings", counts.listings),
+            ("policies", counts.policies),
+        ]
+        for (key, value) in gauges {
             try page.addGauge("crosswalk_store_\(key)", help: "Current \(key) in the store.", value: Double(value))
         }
     }

@@ -77,14 +77,14 @@ public enum DataCommands {
             summary: "Pairs of programs with similar names, summaries and indicators (n-grams); never merged.", arity: 0...2
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try reply(await analytics.similar(fiscalYear: try arguments.fiscalYear()).json())
+            return try ReplyValue(encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear()))
         }
         registry.register(
             "INDICATORS", usage: "INDICATORS [FY n]",
             summary: "Indicator progress: targets, actuals, recomputed achievement, mismatches, mid-term progress.", arity: 0...2
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try reply(await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear()).json())
+            return try ReplyValue(encodable: await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear()))
         }
         registry.register(
             "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel]",
@@ -152,13 +152,19 @@ public enum DataCommands {
         }
     }
 
-    /// Registers commands whose database failures become clear error replies
-    /// (`ERR database unavailable: …`) instead of an internal error.
+    /// Registers commands whose database failures the client can act on become clear error
+    /// replies: `ERR database unavailable: …`, and the argument errors SQL functions raise on
+    /// purpose (e.g. `mode must be gross or split, not x`; see `argumentErrors`).
     /// Read-only answers are cached until the data changes (`AnswerCache`).
     struct DatabaseErrorsAsReplies {
         var registry: CommandRegistry
         let cache: AnswerCache
         static let uncached: Set<String> = ["HEALTH", "SYNC", "SYNCSTATUS", "CHANGES"]
+        /// The SQLSTATEs of errors about the client's own arguments, raised on purpose:
+        /// `22023` invalid_parameter_value (`RAISE … USING ERRCODE = '22023'` in the SQL
+        /// functions) and `22021` character_not_in_repertoire (a NUL byte in an argument,
+        /// refused by the Postgres layer before it reaches the server).
+        static let argumentErrors: Set<String> = ["22023", "22021"]
 
         mutating func register(
             _ name: String, usage: String, summary: String, access: Command.Access = .authenticated,
@@ -172,9 +178,11 @@ public enum DataCommands {
                     return try await cache.answer(request) { try await handler(request) }
                 } catch let error as PostgresError where error.kind == .connection || error.kind == .poolExhausted || error.kind == .shutdown {
                     throw CommandError(code: "ERR", "database unavailable: \(error.message)")
-                } catch let error as PostgresError where error.kind == .statement {
+                } catch let error as PostgresError where error.kind == .statement && Self.argumentErrors.contains(error.sqlState ?? "") {
                     throw CommandError(code: "ERR", error.message)
                 }
+                // Any other failure is the server's: the connection logs it and answers
+                // `ERR internal error`, so SQL text and table names stay out of replies.
             }
         }
     }

@@ -1,208 +1,50 @@
-/// The commands every server has. Those that change connection state (AUTH, OUTPUT, QUIT,
-/// HELLO, CLIENT, SELECT) are carried out by the connection itself, in request order; their
-/// table entries exist for HELP, COMMAND and access checks.
+/// The commands every server has. Each entry carries its implementation: those that read or
+/// change the connection's session (AUTH, HELLO, CLIENT, OUTPUT, SELECT, PING, QUIT, HELP,
+/// COMMAND) run in request order on the event loop (`Builtins+Session.swift`); INFO asks the
+/// application for its sections and runs like a data command (`Builtins+Introspection.swift`).
 enum BuiltinCommands {
-    static let names: Set<String> = Set(all.map(\.name))
-
     static let all: [Command] = [
         Command(
             name: "PING", usage: "PING [message]",
             summary: "Test the connection: replies PONG, or the message.",
-            access: .public, arity: 0...1, handler: sessionOnly),
+            access: .public, arity: 0...1, work: .session(ping)),
         Command(
             name: "HELP", usage: "HELP [command]",
             summary: "List the commands with their usage, or show one command's usage.",
-            access: .public, arity: 0...1, handler: sessionOnly),
+            access: .public, arity: 0...1, work: .session(help)),
         Command(
             name: "INFO", usage: "INFO [section]",
             summary: "Server statistics: uptime, connections, commands served, errors, application sections.",
-            access: .authenticated, arity: 0...1, handler: sessionOnly),
+            access: .authenticated, arity: 0...1, work: .answer(info)),
         Command(
             name: "QUIT", usage: "QUIT",
             summary: "Reply OK and close the connection.",
-            access: .public, arity: 0...0, handler: sessionOnly),
+            access: .public, arity: 0...0, work: .session(quit)),
         Command(
             name: "AUTH", usage: "AUTH <token>",
             summary: "Authenticate with the password or the admin token.",
-            access: .public, arity: 1...2, handler: sessionOnly),
+            access: .public, arity: 1...2, work: .session(auth)),
         Command(
             name: "OUTPUT", usage: "OUTPUT [json|resp|auto]",
             summary: "Choose the reply form for this connection (auto: follow each request's framing).",
             access: .authenticated, arity: 0...1,
             validate: { args in args.isEmpty || ["JSON", "RESP", "AUTO"].contains(args[0].uppercased()) },
-            handler: sessionOnly),
+            work: .session(output)),
         Command(
             name: "HELLO", usage: "HELLO [2 [AUTH <user> <token>] [SETNAME <name>]]",
             summary: "Redis handshake; only protocol 2 (RESP2) is spoken.",
-            access: .public, arity: 0...6, handler: sessionOnly),
+            access: .public, arity: 0...6, work: .session(hello)),
         Command(
             name: "CLIENT", usage: "CLIENT SETNAME <name> | GETNAME | ID | INFO | SETINFO <attr> <value>",
             summary: "Client-library probes; harmless answers.",
-            access: .authenticated, arity: 1...8, handler: sessionOnly),
+            access: .authenticated, arity: 1...8, work: .session(client)),
         Command(
             name: "COMMAND", usage: "COMMAND [COUNT | LIST | DOCS [name …] | INFO [name …]]",
             summary: "Command table for client libraries.",
-            access: .authenticated, arity: 0...Int.max, handler: sessionOnly),
+            access: .authenticated, arity: 0...Int.max, work: .session(command)),
         Command(
             name: "SELECT", usage: "SELECT 0",
             summary: "Accepted for client compatibility; only database 0 exists.",
-            access: .authenticated, arity: 1...1, handler: sessionOnly),
+            access: .authenticated, arity: 1...1, work: .session(select)),
     ]
-
-    /// Table entries whose work the connection does itself never run this.
-    @Sendable static func sessionOnly(_ request: Request) async throws -> ReplyValue {
-        .error("ERR \(request.command) is handled by the connection")
-    }
-
-    // MARK: Replies that only need the table
-
-    static func help(_ args: [String], registry: CommandRegistry, format: ReplyFormat) -> ReplyValue {
-        if let name = args.first {
-            guard let command = registry.command(named: name) else {
-                return .error("ERR unknown command '\(name)'")
-            }
-            switch format {
-            case .json:
-                return .object([
-                    ("name", .string(command.name)),
-                    ("usage", .string(command.usage)),
-                    ("summary", .string(command.summary)),
-                    ("access", .string(accessName(command.access))),
-                ])
-            case .resp:
-                return .array([.string(command.usage), .string(command.summary)])
-            }
-        }
-        switch format {
-        case .json:
-            return .object([
-                (
-                    "commands",
-                    .array(
-                        registry.all.map { c in
-                            .object([
-                                ("name", .string(c.name)),
-                                ("usage", .string(c.usage)),
-                                ("summary", .string(c.summary)),
-                                ("access", .string(accessName(c.access))),
-                            ])
-                        })
-                )
-            ])
-        case .resp:
-            return .array(registry.all.map { .string("\($0.usage) - \($0.summary)") })
-        }
-    }
-
-    static func accessName(_ access: Command.Access) -> String {
-        switch access {
-        case .public: return "public"
-        case .authenticated: return "authenticated"
-        case .admin: return "admin"
-        }
-    }
-
-    /// `COMMAND …`: Redis's command-table probe, answered from our table.
-    static func command(_ args: [String], registry: CommandRegistry) -> ReplyValue {
-        func entry(_ c: Command) -> ReplyValue {
-            // Redis arity counts the verb; negative means "at least".
-            let exact = c.arity.lowerBound == c.arity.upperBound
-            let arity = exact ? Int64(c.arity.lowerBound + 1) : -Int64(c.arity.lowerBound + 1)
-            let flags: [ReplyValue] = c.access == .admin ? [.status("admin")] : []
-            return .array([.string(c.name.lowercased()), .int(arity), .array(flags), .int(0), .int(0), .int(0)])
-        }
-        guard let sub = args.first?.uppercased() else {
-            return .array(registry.all.map(entry))
-        }
-        switch sub {
-        case "COUNT":
-            return .int(Int64(registry.all.count))
-        case "LIST":
-            return .array(registry.all.map { .string($0.name.lowercased()) })
-        case "INFO":
-            let wanted = args.dropFirst()
-            if wanted.isEmpty { return .array(registry.all.map(entry)) }
-            return .array(wanted.map { registry.command(named: $0).map(entry) ?? .null })
-        case "DOCS":
-            // An empty map: clients fall back to no hints.
-            return .array([])
-        default:
-            return .error("ERR unknown subcommand '\(args[0])'. Try COMMAND HELP.")
-        }
-    }
-
-    // MARK: INFO
-
-    static func info(
-        section: String?,
-        stats: ServerStats,
-        configuration: ServerConfiguration,
-        boundPort: Int?,
-        extra: [InfoSection],
-        format: ReplyFormat
-    ) -> ReplyValue {
-        let s = stats.snapshot
-        let uptime = stats.uptime.components.seconds
-        var sections: [InfoSection] = [
-            InfoSection(
-                name: "server",
-                fields: [
-                    ("server_name", .string(configuration.serverName)),
-                    ("server_version", .string(configuration.serverVersion)),
-                    ("protocol", .string("inline-json+resp2")),
-                    ("bind", .string(configuration.host)),
-                    ("port", .int(Int64(boundPort ?? configuration.port))),
-                    ("uptime_seconds", .int(uptime)),
-                ]),
-            InfoSection(
-                name: "clients",
-                fields: [
-                    ("connected_clients", .int(Int64(s.connectionsCurrent))),
-                    ("total_connections", .int(Int64(s.connectionsTotal))),
-                    ("rejected_connections", .int(Int64(s.connectionsRejected))),
-                    ("max_clients", .int(Int64(configuration.maxConnections))),
-                ]),
-            // Keys are unique across sections (as in Redis) so clients that flatten INFO keep them all.
-            InfoSection(
-                name: "commands",
-                fields: [("total_commands", .int(Int64(s.commandsTotal)))]
-                    + s.commands.sorted { $0.key < $1.key }.map { ("cmd_\($0.key.lowercased())", .int(Int64($0.value))) }),
-            InfoSection(
-                name: "errors",
-                fields: [("total_errors", .int(Int64(s.errorsTotal)))]
-                    + s.errors.sorted { $0.key < $1.key }.map { ("err_\($0.key)", .int(Int64($0.value))) }),
-        ]
-        sections += extra
-        if let section = section?.lowercased(), section != "all", section != "everything", section != "default" {
-            sections = sections.filter { $0.name.lowercased() == section }
-        }
-        switch format {
-        case .json:
-            return .object(sections.map { ($0.name, .object($0.fields)) })
-        case .resp:
-            // Redis style: "# Section\r\nkey:value\r\n…", one bulk string.
-            var text = ""
-            for (i, section) in sections.enumerated() {
-                if i > 0 { text += "\r\n" }
-                text += "# \(section.name.prefix(1).uppercased())\(section.name.dropFirst())\r\n"
-                for (key, value) in section.fields {
-                    text += "\(key):\(infoText(value))\r\n"
-                }
-            }
-            return .string(text)
-        }
-    }
-
-    private static func infoText(_ value: ReplyValue) -> String {
-        switch value {
-        case .string(let s), .status(let s), .error(let s):
-            var out = String.UnicodeScalarView()
-            for scalar in s.unicodeScalars {
-                out.append(scalar == "\r" || scalar == "\n" ? " " : scalar)
-            }
-            return String(out)
-        case .null: return ""
-        default: return value.jsonText()
-        }
-    }
 }

@@ -14,25 +14,6 @@ public enum ReplyFormat: String, Sendable, Hashable {
     case resp
 }
 
-/// Facts about the connection a request came from; a snapshot taken when the request was
-/// read, in request order.
-public struct ConnectionInfo: Sendable {
-    public let id: UInt64
-    public let remoteAddress: String?
-    /// Set by `CLIENT SETNAME`.
-    public let name: String?
-    public let isAuthenticated: Bool
-    public let isAdmin: Bool
-
-    public init(id: UInt64, remoteAddress: String?, name: String?, isAuthenticated: Bool, isAdmin: Bool) {
-        self.id = id
-        self.remoteAddress = remoteAddress
-        self.name = name
-        self.isAuthenticated = isAuthenticated
-        self.isAdmin = isAdmin
-    }
-}
-
 /// One parsed request as a command handler sees it.
 public struct Request: Sendable {
     /// The command name, upper-cased (`SDG`).
@@ -43,7 +24,8 @@ public struct Request: Sendable {
     public let framing: Framing
     /// How the reply will be written (framing, or the connection's `OUTPUT` setting).
     public let replyFormat: ReplyFormat
-    public let connection: ConnectionInfo
+    /// The connection's session as it stood when the request was read.
+    public let session: Session
     /// A logger carrying the connection id and command as metadata.
     public var logger: Logger
 
@@ -52,15 +34,14 @@ public struct Request: Sendable {
         arguments: [String],
         framing: Framing = .inline,
         replyFormat: ReplyFormat = .json,
-        connection: ConnectionInfo = ConnectionInfo(
-            id: 0, remoteAddress: nil, name: nil, isAuthenticated: true, isAdmin: false),
+        session: Session = Session(connectionID: 0, configuration: ServerConfiguration()),
         logger: Logger = Logger(label: "crosswalk.server")
     ) {
         self.command = command
         self.arguments = arguments
         self.framing = framing
         self.replyFormat = replyFormat
-        self.connection = connection
+        self.session = session
         self.logger = logger
     }
 
@@ -108,6 +89,22 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(code) \(message)" }
 }
 
+/// A connection command's reply, and what the connection does besides sending it.
+struct SessionReply: Sendable {
+    var value: ReplyValue
+    /// The INFO error counter this reply counts under, when it is an error.
+    var errorKind: String?
+    /// Close the connection once the reply is written (QUIT, too many failed AUTHs).
+    var closesConnection = false
+
+    /// `errorKind` applies only when `value` is an error.
+    init(_ value: ReplyValue, errorKind: String? = nil, closesConnection: Bool = false) {
+        self.value = value
+        self.errorKind = value.isError ? errorKind : nil
+        self.closesConnection = closesConnection
+    }
+}
+
 /// One entry of the command table.
 public struct Command: Sendable {
     /// Who may run a command.
@@ -125,6 +122,17 @@ public struct Command: Sendable {
 
     public typealias Handler = @Sendable (Request) async throws -> ReplyValue
 
+    /// How a command runs; the connection engine needs to know, the command decides.
+    enum Work: Sendable {
+        /// Reads or changes the connection's session: runs on the event loop, in request
+        /// order, before the next request is read, so `AUTH` followed by a data command in
+        /// the same packet sees the authentication.
+        case session(@Sendable (inout Session, Request, ServerContext) -> SessionReply)
+        /// Computes an answer: runs off the event loop, one at a time per connection, with
+        /// the session snapshot in `Request.session`.
+        case answer(@Sendable (Request, ServerContext) async throws -> ReplyValue)
+    }
+
     /// Upper-case name; matching is case-insensitive.
     public let name: String
     /// The expected form, shown by HELP and in wrong-argument errors: `SDG <1-17> [FY n]`.
@@ -136,8 +144,9 @@ public struct Command: Sendable {
     public let arity: ClosedRange<Int>
     /// Extra validation of the arguments; returning `false` gives the wrong-arguments error.
     public let validate: (@Sendable ([String]) -> Bool)?
-    public let handler: Handler
+    let work: Work
 
+    /// An application command: `handler` computes the answer off the event loop.
     public init(
         name: String,
         usage: String,
@@ -147,13 +156,23 @@ public struct Command: Sendable {
         validate: (@Sendable ([String]) -> Bool)? = nil,
         handler: @escaping Handler
     ) {
+        self.init(
+            name: name, usage: usage, summary: summary, access: access, arity: arity, validate: validate,
+            work: .answer { request, _ in try await handler(request) })
+    }
+
+    /// A built-in command with its own kind of work.
+    init(
+        name: String, usage: String, summary: String, access: Access, arity: ClosedRange<Int>,
+        validate: (@Sendable ([String]) -> Bool)? = nil, work: Work
+    ) {
         self.name = name.uppercased()
         self.usage = usage
         self.summary = summary
         self.access = access
         self.arity = arity
         self.validate = validate
-        self.handler = handler
+        self.work = work
     }
 
     /// `ERR wrong arguments for 'NAME': expected USAGE`.

@@ -1,47 +1,9 @@
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 
-/// State shared by all connections of one server.
-final class ServerContext: Sendable {
-    let configuration: ServerConfiguration
-    let registry: CommandRegistry
-    let stats: ServerStats
-    let logger: Logger
-    let infoProvider: InfoProvider?
-    private let ids = NIOLockedValueBox<UInt64>(0)
-    private let port = NIOLockedValueBox<Int?>(nil)
-
-    init(
-        configuration: ServerConfiguration, registry: CommandRegistry, stats: ServerStats, logger: Logger,
-        infoProvider: InfoProvider?
-    ) {
-        self.configuration = configuration
-        self.registry = registry
-        self.stats = stats
-        self.logger = logger
-        self.infoProvider = infoProvider
-    }
-
-    func nextConnectionID() -> UInt64 {
-        ids.withLockedValue {
-            $0 += 1
-            return $0
-        }
-    }
-
-    var boundPort: Int? {
-        get { port.withLockedValue { $0 } }
-        set { port.withLockedValue { $0 = newValue } }
-    }
-}
-
-/// Sent down each connection's pipeline when the server shuts down gracefully: stop reading,
-/// finish the replies in flight, then close.
-struct DrainConnectionEvent: Sendable {}
-
 /// The per-connection protocol engine: buffers input, parses requests, checks access, runs
-/// commands one at a time, and writes replies strictly in request order.
+/// each command's work from its table entry, and writes replies strictly in request order.
+/// What the commands do, the session included, lives in the command table and `Session`.
 ///
 /// Backpressure: while `maxPendingReplies` replies are unanswered, or the socket is not
 /// writable, no more requests are parsed and no more bytes are read.
@@ -49,10 +11,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-
-    enum OutputMode: String {
-        case auto, json, resp
-    }
 
     private struct Slot {
         var reply: ByteBuffer?
@@ -63,14 +21,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var seq: Int
         var request: Request
         var wrongArgumentsMessage: String
-        var handler: Command.Handler
+        var work: @Sendable (Request, ServerContext) async throws -> ReplyValue
     }
 
     private let server: ServerContext
     private let parser: RequestParser
     private let id: UInt64
     private var logger: Logger
-    private var remoteAddress: String?
 
     // Input
     private var buffer: ByteBuffer?
@@ -82,12 +39,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// cannot hold its connection forever.
     private var partialSince: NIODeadline?
 
-    // Session
-    private var authenticated: Bool
-    private var admin = false
-    private var outputMode = OutputMode.auto
-    private var clientName: String?
-    private var authFailures = 0
+    /// Set when the handler joins the pipeline and the remote address is known.
+    private var session: Session
 
     // Replies in request order; `slots[0]` has sequence number `firstSeq`.
     private var slots = CircularBuffer<Slot>(initialCapacity: 16)
@@ -104,7 +57,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.parser = RequestParser(
             maxRequestBytes: server.configuration.maxRequestBytes,
             maxArguments: server.configuration.maxArguments)
-        self.authenticated = !server.configuration.requiresAuth
+        self.session = Session(connectionID: id, configuration: server.configuration)
         var logger = server.logger
         logger[metadataKey: "connection"] = "\(id)"
         self.logger = logger
@@ -113,7 +66,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
-        remoteAddress = context.channel.remoteAddress.map { "\($0)" }
+        let remoteAddress = context.channel.remoteAddress.map { "\($0)" }
+        session = Session(connectionID: id, remoteAddress: remoteAddress, configuration: server.configuration)
         if let remoteAddress { logger[metadataKey: "remote"] = "\(remoteAddress)" }
     }
 
@@ -179,7 +133,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 closed = true
                 context.close(promise: nil)
             }
-        case is DrainConnectionEvent:
+        case is ChannelShouldQuiesceEvent:
+            // Graceful shutdown: stop reading, finish the replies in flight, then close.
             draining = true
             stopParsing = true
             buffer = nil
@@ -301,14 +256,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         return wrote
     }
 
-    private func format(for framing: Framing) -> ReplyFormat {
-        switch outputMode {
-        case .auto: return framing == .resp ? .resp : .json
-        case .json: return .json
-        case .resp: return .resp
-        }
-    }
-
     private func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, context: ChannelHandlerContext)
         -> ByteBuffer
     {
@@ -326,24 +273,19 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Appends a reply that is ready now.
+    /// Appends a reply that is ready now, in the form the session asks for at this point (so
+    /// `OUTPUT`'s own reply already takes the new form).
     private func appendReply(
-        _ value: ReplyValue, framing: Framing, format: ReplyFormat? = nil, closeAfter: Bool = false,
-        context: ChannelHandlerContext
+        _ value: ReplyValue, framing: Framing, closeAfter: Bool = false, context: ChannelHandlerContext
     ) {
         if closeAfter { stopParsing = true }
-        let bytes = encode(value, framing: framing, format: format ?? self.format(for: framing), context: context)
+        let bytes = encode(value, framing: framing, format: session.replyFormat(for: framing), context: context)
         slots.append(Slot(reply: bytes, closeAfter: closeAfter))
     }
 
     private func fail(_ kind: String, _ message: String, framing: Framing, context: ChannelHandlerContext) {
         server.stats.error(kind)
         appendReply(.error(message), framing: framing, context: context)
-    }
-
-    private var connectionInfo: ConnectionInfo {
-        ConnectionInfo(
-            id: id, remoteAddress: remoteAddress, name: clientName, isAuthenticated: authenticated, isAdmin: admin)
     }
 
     /// Decides what to do with one request, in request order.
@@ -357,11 +299,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return
         }
         // Access: authentication first, then admin.
-        if command.access > .public && !authenticated {
+        if command.access > .public && !session.isAuthenticated {
             fail("noauth", "NOAUTH Authentication required.", framing: framing, context: context)
             return
         }
-        if command.access == .admin && configuration.adminToken != nil && !admin {
+        if command.access == .admin && configuration.adminToken != nil && !session.isAdmin {
             fail(
                 "noperm", "NOPERM this command needs admin access: AUTH <admin-token> first",
                 framing: framing, context: context)
@@ -373,37 +315,32 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         server.stats.commandServed(command.name)
 
-        if BuiltinCommands.names.contains(command.name) {
-            runBuiltin(command, arguments: arguments, framing: framing, context: context)
-            return
-        }
-        enqueue(command: command, arguments: arguments, framing: framing, handler: command.handler, context: context)
-    }
-
-    private func enqueue(
-        command: Command, arguments: [String], framing: Framing, handler: @escaping Command.Handler,
-        context: ChannelHandlerContext
-    ) {
-        let format = self.format(for: framing)
         var requestLogger = logger
         requestLogger[metadataKey: "command"] = "\(command.name)"
         let request = Request(
-            command: command.name, arguments: arguments, framing: framing, replyFormat: format,
-            connection: connectionInfo, logger: requestLogger)
-        let seq = firstSeq + slots.count
-        slots.append(Slot(reply: nil, closeAfter: false))
-        jobs.append(
-            Job(seq: seq, request: request, wrongArgumentsMessage: command.wrongArgumentsMessage, handler: handler))
-        startNextJob(context: context)
+            command: command.name, arguments: arguments, framing: framing,
+            replyFormat: session.replyFormat(for: framing), session: session, logger: requestLogger)
+        switch command.work {
+        case .session(let run):
+            let reply = run(&session, request, server)
+            if let kind = reply.errorKind { server.stats.error(kind) }
+            appendReply(reply.value, framing: framing, closeAfter: reply.closesConnection, context: context)
+        case .answer(let work):
+            let seq = firstSeq + slots.count
+            slots.append(Slot(reply: nil, closeAfter: false))
+            jobs.append(Job(seq: seq, request: request, wrongArgumentsMessage: command.wrongArgumentsMessage, work: work))
+            startNextJob(context: context)
+        }
     }
 
     /// Runs queued commands one at a time, off the event loop.
     private func startNextJob(context: ChannelHandlerContext) {
         guard runningTask == nil, !closed, let job = jobs.popFirst() else { return }
         let promise = context.eventLoop.makePromise(of: ReplyValue.self)
-        let handler = job.handler
+        let work = job.work
         let request = job.request
-        runningTask = promise.completeWithTask { try await handler(request) }
+        let server = self.server
+        runningTask = promise.completeWithTask { try await work(request, server) }
         promise.futureResult.assumeIsolated().whenComplete { result in
             self.runningTask = nil
             guard !self.closed else { return }
@@ -435,163 +372,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             self.startNextJob(context: context)
             self.pump(context: context)
-        }
-    }
-
-    // MARK: Built-in commands
-
-    private func runBuiltin(_ command: Command, arguments: [String], framing: Framing, context: ChannelHandlerContext)
-    {
-        let configuration = server.configuration
-        switch command.name {
-        case "PING":
-            appendReply(arguments.first.map { .string($0) } ?? .status("PONG"), framing: framing, context: context)
-
-        case "QUIT":
-            appendReply(.ok, framing: framing, closeAfter: true, context: context)
-
-        case "HELP":
-            let reply = BuiltinCommands.help(arguments, registry: server.registry, format: format(for: framing))
-            if reply.isError { server.stats.error("unknown_command") }
-            appendReply(reply, framing: framing, context: context)
-
-        case "AUTH":
-            let reply = authenticate(token: arguments[arguments.count - 1])
-            appendReply(
-                reply, framing: framing, closeAfter: reply.isError && authFailures >= configuration.maxAuthFailures,
-                context: context)
-
-        case "OUTPUT":
-            guard let mode = arguments.first else {
-                appendReply(.status(outputMode.rawValue), framing: framing, context: context)
-                return
-            }
-            outputMode = OutputMode(rawValue: mode.lowercased()) ?? .auto
-            // The reply already takes the new form.
-            appendReply(.ok, framing: framing, context: context)
-
-        case "HELLO":
-            // HELLO's AUTH counts toward the same failure limit as AUTH.
-            let failuresBefore = authFailures
-            let reply = hello(arguments)
-            let tooMany = authFailures > failuresBefore && authFailures >= configuration.maxAuthFailures
-            appendReply(reply, framing: framing, closeAfter: tooMany, context: context)
-
-        case "SELECT":
-            if arguments[0] == "0" {
-                appendReply(.ok, framing: framing, context: context)
-            } else {
-                fail("command", "ERR DB index is out of range", framing: framing, context: context)
-            }
-
-        case "CLIENT":
-            appendReply(client(arguments, command: command), framing: framing, context: context)
-
-        case "COMMAND":
-            let reply = BuiltinCommands.command(arguments, registry: server.registry)
-            if reply.isError { server.stats.error("command") }
-            appendReply(reply, framing: framing, context: context)
-
-        case "INFO":
-            let server = self.server
-            let section = arguments.first
-            enqueue(
-                command: command, arguments: arguments, framing: framing,
-                handler: { request in
-                    let extra = await server.infoProvider?() ?? []
-                    return BuiltinCommands.info(
-                        section: section, stats: server.stats, configuration: server.configuration,
-                        boundPort: server.boundPort, extra: extra, format: request.replyFormat)
-                }, context: context)
-
-        default:
-            fail("internal", "ERR \(command.name) is not implemented", framing: framing, context: context)
-        }
-    }
-
-    /// Checks a token against the password and the admin token. Both comparisons always run,
-    /// in constant time; tokens are never logged.
-    private func authenticate(token: String) -> ReplyValue {
-        let configuration = server.configuration
-        guard configuration.password != nil || configuration.adminToken != nil else {
-            server.stats.error("command")
-            return .error("ERR AUTH called without any password configured")
-        }
-        let isAdminToken = configuration.adminToken.map { constantTimeEquals($0, token) } ?? false
-        let isPassword = configuration.password.map { constantTimeEquals($0, token) } ?? false
-        if isAdminToken {
-            authenticated = true
-            admin = true
-            logger.debug("authenticated as admin")
-            return .ok
-        }
-        if isPassword {
-            authenticated = true
-            logger.debug("authenticated")
-            return .ok
-        }
-        authFailures += 1
-        server.stats.error("auth_failed")
-        logger.warning("authentication failed", metadata: ["failures": "\(authFailures)"])
-        return .error("WRONGPASS invalid password")
-    }
-
-    private func hello(_ arguments: [String]) -> ReplyValue {
-        if let version = arguments.first {
-            guard version == "2" else {
-                server.stats.error("command")
-                return .error("NOPROTO unsupported protocol version; only RESP2 (HELLO 2) is spoken")
-            }
-        }
-        var i = 1
-        while i < arguments.count {
-            switch arguments[i].uppercased() {
-            case "AUTH" where i + 2 < arguments.count:
-                let reply = authenticate(token: arguments[i + 2])
-                if reply.isError { return reply }
-                i += 3
-            case "SETNAME" where i + 1 < arguments.count:
-                clientName = arguments[i + 1]
-                i += 2
-            default:
-                server.stats.error("wrong_arguments")
-                return .error(server.registry.command(named: "HELLO")!.wrongArgumentsMessage)
-            }
-        }
-        if server.configuration.requiresAuth && !authenticated {
-            server.stats.error("noauth")
-            return .error("NOAUTH HELLO must be called with the client already authenticated")
-        }
-        return .object([
-            ("server", .string(server.configuration.serverName)),
-            ("version", .string(server.configuration.serverVersion)),
-            ("proto", .int(2)),
-            ("id", .int(Int64(id))),
-            ("mode", .string("standalone")),
-            ("role", .string("master")),
-            ("modules", .array([])),
-        ])
-    }
-
-    private func client(_ arguments: [String], command: Command) -> ReplyValue {
-        switch arguments[0].uppercased() {
-        case "SETNAME":
-            guard arguments.count == 2, !arguments[1].contains(" ") else {
-                server.stats.error("wrong_arguments")
-                return .error(command.wrongArgumentsMessage)
-            }
-            clientName = arguments[1].isEmpty ? nil : arguments[1]
-            return .ok
-        case "GETNAME":
-            return clientName.map { .string($0) } ?? .null
-        case "ID":
-            return .int(Int64(id))
-        case "INFO", "LIST":
-            let line = "id=\(id) addr=\(remoteAddress ?? "?") name=\(clientName ?? "") db=0\n"
-            return .string(line)
-        default:
-            // SETINFO, TRACKING, NO-EVICT, …: accepted and ignored.
-            return .ok
         }
     }
 

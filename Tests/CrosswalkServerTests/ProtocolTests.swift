@@ -288,6 +288,7 @@ final class ProtocolTests: XCTestCase {
     }
 
     func testInfoReportsCountersAndApplicationSections() async throws {
+        let beforeStart = ContinuousClock.now
         let (_, port) = try await startServer(
             self,
             info: {
@@ -302,7 +303,9 @@ final class ProtocolTests: XCTestCase {
         guard case .int(let uptime)? = info["server"]?["uptime_seconds"] else {
             return XCTFail("no uptime in \(line)")
         }
-        XCTAssertGreaterThanOrEqual(uptime, 0)
+        // Whole seconds since this server started, so no more than the test has run
+        // (not the process's or the machine's uptime).
+        XCTAssertLessThanOrEqual(uptime, (ContinuousClock.now - beforeStart).components.seconds)
         XCTAssertEqual(info["clients"]?["connected_clients"], .int(1))
         XCTAssertEqual(info["clients"]?["total_connections"], .int(1))
         XCTAssertEqual(info["commands"]?["cmd_ping"], .int(2))

@@ -1,5 +1,4 @@
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -24,31 +23,9 @@ public final class MetricsEndpoint: Service, Sendable {
     /// The content type of the text exposition format the page is written in.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    private enum Phase {
-        case idle
-        case starting
-        case running(Channel)
-        case stopping
-        case stopped
-    }
-
-    /// Phase and open connections share one lock so a connection is either refused or seen by the drain.
-    private struct Lifecycle {
-        var phase = Phase.idle
-        var connections: [ObjectIdentifier: Channel] = [:]
-        var boundPort: Int?
-    }
-
     /// The address to bind.
     public let host: String
-    private let requestedPort: Int
-    private let idleTimeout: Duration
-    private let shutdownGracePeriod: Duration
-    private let provider: @Sendable () async -> String
-    private let logger: Logger
-    private let group: any EventLoopGroup
-    private let lifecycle = NIOLockedValueBox(Lifecycle())
-    private let stopped: EventLoopPromise<Void>
+    private let listener: Listener
 
     /// - Parameters:
     ///   - host: the address to bind; loopback unless told otherwise.
@@ -69,154 +46,41 @@ public final class MetricsEndpoint: Service, Sendable {
         provider: @escaping @Sendable () async -> String
     ) {
         self.host = host
-        self.requestedPort = port
-        self.idleTimeout = idleTimeout
-        self.shutdownGracePeriod = shutdownGracePeriod
-        self.provider = provider
-        self.logger = logger
-        self.group = eventLoopGroup
-        self.stopped = eventLoopGroup.any().makePromise(of: Void.self)
-    }
-
-    deinit {
-        // Never started (or failed to bind): nobody else completes it. A no-op if already done.
-        stopped.succeed(())
+        let idleTimeout = TimeAmount(idleTimeout)
+        self.listener = Listener(
+            settings: .init(
+                host: host, port: port, backlog: 64, shutdownGracePeriod: shutdownGracePeriod, name: "metrics endpoint"),
+            group: eventLoopGroup, logger: logger
+        ) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let sync = channel.pipeline.syncOperations
+                // NIO's decoder limits header size (80 KiB); its error handler answers 400 and closes.
+                // Its pipelining handler also answers the drain: an idle connection closes at once,
+                // a busy one after its response.
+                try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                try sync.addHandler(MetricsHTTPHandler(provider: provider, idleTimeout: idleTimeout))
+            }
+        }
     }
 
     /// The bound port once started.
-    public var port: Int? { lifecycle.withLockedValue { $0.boundPort } }
+    public var port: Int? { listener.port }
 
     /// Binds and starts serving; returns the bound port (useful with port 0).
     @discardableResult
     public func start() async throws -> Int {
-        let proceed: Bool = lifecycle.withLockedValue { state in
-            guard case .idle = state.phase else { return false }
-            state.phase = .starting
-            return true
-        }
-        guard proceed else { throw ServerError.alreadyStarted }
-
-        let lifecycle = self.lifecycle
-        let provider = self.provider
-        let idleTimeout = TimeAmount(self.idleTimeout)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            // So a client that half-closes after its request (nc, shell scripts) still gets the answer.
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel in
-                let key = ObjectIdentifier(channel)
-                let admitted: Bool = lifecycle.withLockedValue { state in
-                    switch state.phase {
-                    case .starting, .running:
-                        state.connections[key] = channel
-                        return true
-                    case .idle, .stopping, .stopped:
-                        return false
-                    }
-                }
-                // A failed initializer makes NIO close the accepted socket.
-                guard admitted else { return channel.eventLoop.makeFailedFuture(ServerError.shutDown) }
-                channel.closeFuture.whenComplete { _ in
-                    lifecycle.withLockedValue { _ = $0.connections.removeValue(forKey: key) }
-                }
-                return channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    // NIO's decoder limits header size (80 KiB); its error handler answers 400 and closes.
-                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    try sync.addHandler(MetricsHTTPHandler(provider: provider, idleTimeout: idleTimeout))
-                }
-            }
-
-        let channel: Channel
-        do {
-            channel = try await bootstrap.bind(host: host, port: requestedPort).get()
-        } catch {
-            lifecycle.withLockedValue { $0.phase = .idle }
-            throw error
-        }
-        let port = channel.localAddress?.port ?? requestedPort
-        let abandon: Bool = lifecycle.withLockedValue { state in
-            guard case .starting = state.phase else { return true }  // shutdown() came while binding
-            state.phase = .running(channel)
-            state.boundPort = port
-            return false
-        }
-        if abandon {
-            try? await channel.close()
-            throw ServerError.shutDown
-        }
-        logger.info("metrics endpoint listening", metadata: ["host": "\(host)", "port": "\(port)"])
-        return port
+        try await listener.start()
     }
 
     /// Graceful shutdown: stop accepting, let scrapes in flight finish (up to the grace period),
     /// close every connection and release the port, then return. Idempotent.
     public func shutdown() async {
-        beginShutdown(grace: shutdownGracePeriod)
-        try? await stopped.futureResult.get()
+        await listener.shutdown()
     }
 
     /// Service entry point: binds, serves until graceful shutdown (or cancellation), then stops as `shutdown()` does.
     public func run() async throws {
-        try await start()
-        await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                try? await self.stopped.futureResult.get()
-            } onCancel: {
-                self.beginShutdown(grace: .zero)
-            }
-        } onGracefulShutdown: {
-            self.beginShutdown(grace: self.shutdownGracePeriod)
-        }
-    }
-
-    private func beginShutdown(grace: Duration) {
-        enum Action {
-            case nothing
-            case completeNow
-            case drain(listener: Channel, connections: [Channel])
-        }
-        let action: Action = lifecycle.withLockedValue { state in
-            switch state.phase {
-            case .idle, .starting:
-                state.phase = .stopped
-                return .completeNow
-            case .running(let listener):
-                state.phase = .stopping
-                return .drain(listener: listener, connections: Array(state.connections.values))
-            case .stopping, .stopped:
-                return .nothing
-            }
-        }
-        switch action {
-        case .nothing:
-            return
-        case .completeNow:
-            stopped.succeed(())
-        case .drain(let listener, let connections):
-            Task { await self.drain(listener: listener, connections: connections, grace: grace) }
-        }
-    }
-
-    private func drain(listener: Channel, connections: [Channel], grace: Duration) async {
-        try? await listener.close()
-        let timeout = TimeAmount(grace)
-        await withTaskGroup(of: Void.self) { group in
-            for connection in connections {
-                group.addTask {
-                    // NIO's pipelining handler closes an idle connection now, a busy one after its response.
-                    connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-                    let deadline = connection.eventLoop.scheduleTask(in: timeout) { connection.close(promise: nil) }
-                    try? await connection.closeFuture.get()
-                    deadline.cancel()
-                }
-            }
-        }
-        lifecycle.withLockedValue { $0.phase = .stopped }
-        logger.info("metrics endpoint stopped")
-        stopped.succeed(())
+        try await listener.run()
     }
 }
 

@@ -1,0 +1,125 @@
+/// What one connection has said about itself: who it is, whether it authenticated, and how
+/// it wants replies. Connection commands (AUTH, HELLO, OUTPUT, CLIENT SETNAME) change it in
+/// request order; data commands see a snapshot taken when their request was read.
+///
+/// A plain value with no I/O, so every state change is tested without a socket.
+public struct Session: Sendable, Equatable {
+    /// `OUTPUT json|resp|auto`.
+    public enum OutputMode: String, Sendable {
+        /// Follow each request's framing.
+        case auto
+        case json
+        case resp
+    }
+
+    /// What an authentication attempt did.
+    public enum AuthOutcome: Sendable, Equatable {
+        case authenticated
+        case authenticatedAsAdmin
+        /// The token matched neither secret; `authFailures` went up by one.
+        case wrongToken
+        /// Neither a password nor an admin token is configured.
+        case nothingConfigured
+    }
+
+    public let connectionID: UInt64
+    public let remoteAddress: String?
+    public private(set) var isAuthenticated: Bool
+    public private(set) var isAdmin = false
+    public private(set) var outputMode = OutputMode.auto
+    /// Set by `CLIENT SETNAME` or `HELLO … SETNAME`.
+    public private(set) var clientName: String?
+    /// The RESP version agreed by HELLO; only 2 is spoken.
+    public private(set) var protocolVersion = 2
+    public private(set) var authFailures = 0
+
+    /// What `HELLO` did.
+    public enum HelloOutcome: Sendable, Equatable {
+        /// Protocol 2 agreed; `auth` says what its AUTH option did, if it had one.
+        case agreed(auth: AuthOutcome?)
+        /// A version other than 2 was asked for.
+        case unsupportedVersion
+        /// `HELLO … AUTH` failed; nothing after it was applied.
+        case authFailed(AuthOutcome)
+        /// An option that is not `AUTH <user> <token>` or `SETNAME <name>`.
+        case malformed
+        /// The connection is still not authenticated though a password is configured.
+        case notAuthenticated
+    }
+
+    /// A new connection: authenticated from the start only when no password is configured.
+    public init(connectionID: UInt64, remoteAddress: String? = nil, configuration: ServerConfiguration) {
+        self.connectionID = connectionID
+        self.remoteAddress = remoteAddress
+        self.isAuthenticated = !configuration.requiresAuth
+    }
+
+    /// How a reply to a request with this framing is written.
+    public func replyFormat(for framing: Framing) -> ReplyFormat {
+        switch outputMode {
+        case .auto: return framing == .resp ? .resp : .json
+        case .json: return .json
+        case .resp: return .resp
+        }
+    }
+
+    /// Whether the connection has used up its authentication attempts and must be closed.
+    public func hasTooManyAuthFailures(limit: Int) -> Bool {
+        authFailures >= limit
+    }
+
+    /// Checks a token against the password and the admin token. Both comparisons always run,
+    /// in constant time, so timing does not tell which secret came close.
+    public mutating func authenticate(token: String, configuration: ServerConfiguration) -> AuthOutcome {
+        guard configuration.password != nil || configuration.adminToken != nil else { return .nothingConfigured }
+        let isAdminToken = configuration.adminToken.map { constantTimeEquals($0, token) } ?? false
+        let isPassword = configuration.password.map { constantTimeEquals($0, token) } ?? false
+        if isAdminToken {
+            isAuthenticated = true
+            isAdmin = true
+            return .authenticatedAsAdmin
+        }
+        if isPassword {
+            isAuthenticated = true
+            return .authenticated
+        }
+        authFailures += 1
+        return .wrongToken
+    }
+
+    /// `OUTPUT <mode>`; an unknown mode falls back to `auto` (the command validates first).
+    public mutating func setOutput(_ mode: String) {
+        outputMode = OutputMode(rawValue: mode.lowercased()) ?? .auto
+    }
+
+    /// `CLIENT SETNAME`: an empty name clears it.
+    public mutating func setClientName(_ name: String) {
+        clientName = name.isEmpty ? nil : name
+    }
+
+    /// `HELLO [2 [AUTH <user> <token>] [SETNAME <name>]]`: options apply left to right and
+    /// stop at the first that fails, as Redis does.
+    public mutating func hello(_ arguments: [String], configuration: ServerConfiguration) -> HelloOutcome {
+        if let version = arguments.first, version != "2" { return .unsupportedVersion }
+        var auth: AuthOutcome?
+        var i = 1
+        while i < arguments.count {
+            switch arguments[i].uppercased() {
+            case "AUTH" where i + 2 < arguments.count:
+                let outcome = authenticate(token: arguments[i + 2], configuration: configuration)
+                if outcome == .wrongToken || outcome == .nothingConfigured { return .authFailed(outcome) }
+                auth = outcome
+                i += 3
+            case "SETNAME" where i + 1 < arguments.count:
+                // Kept as given, an empty name included (CLIENT SETNAME clears on empty).
+                clientName = arguments[i + 1]
+                i += 2
+            default:
+                return .malformed
+            }
+        }
+        if configuration.requiresAuth && !isAuthenticated { return .notAuthenticated }
+        protocolVersion = 2
+        return .agreed(auth: auth)
+    }
+}
