@@ -89,7 +89,9 @@ let package = Package(
                 "CrosswalkServer", "CrosswalkAnalytics", "CrosswalkSync", "CrosswalkStore", "Postgres", "CrosswalkModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // README.md: the path of one request through the modules, for newcomers.
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "crosswalk",

@@ -22,14 +22,17 @@ struct Arguments {
         }
     }
 
-    /// `FY n`: a Gregorian fiscal year; nil means the latest.
+    /// `FY n`: a fiscal year as `2023`, `R5` or `令和5`; nil means the latest.
     func fiscalYear() throws -> Int? {
         guard let text = options["FY"] else { return nil }
-        guard let year = Int(text), (1989...2200).contains(year) else {
-            throw CommandError.invalid("FY must be a Gregorian fiscal year such as 2023, not '\(text)'")
+        guard let year = FiscalYear.parse(text) else {
+            throw CommandError.invalid("FY must be a fiscal year such as 2023, R5 or 令和5, not '\(text)'")
         }
         return year
     }
+
+    /// `MUNI name|code`: one municipality; nil means all of them.
+    var municipality: String? { options["MUNI"] }
 
     /// `AMOUNT budget|settled|personnel`, default settled.
     func amount() throws -> AmountKind {

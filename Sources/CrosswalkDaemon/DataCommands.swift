@@ -22,94 +22,101 @@ public enum DataCommands {
             return .status("OK")
         }
         registry.register(
-            "SDGS", usage: "SDGS [FY n] [AMOUNT budget|settled|personnel]",
-            summary: "The 17 goals with program counts and amounts (gross; a program counts once).", arity: 0...4
+            "SDGS", usage: "SDGS [FY n] [AMOUNT budget|settled|personnel] [MUNI name|code]",
+            summary: "The 17 goals with program counts and amounts (gross; a program counts once).", arity: 0...6
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT"])
-            return try reply(await analytics.sdgReport(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: .gross))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT", "MUNI"])
+            return try reply(await analytics.sdgReport(
+                fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: .gross, municipality: arguments.municipality))
         }
         registry.register(
-            "SDG", usage: "SDG <1-17> [FY n]",
-            summary: "The programs contributing to one goal, with policies, department, amounts and grade.", arity: 1...3
+            "SDG", usage: "SDG <1-17> [FY n] [MUNI name|code]",
+            summary: "The programs contributing to one goal, with policies, department, amounts and grade.", arity: 1...5
         ) { request in
-            let arguments = try Arguments(request, positional: 1, options: ["FY"])
+            let arguments = try Arguments(request, positional: 1, options: ["FY", "MUNI"])
             guard let goal = Int(arguments.positional[0]), SDGGoal.range.contains(goal) else { throw CommandError.wrongArguments }
-            return try reply(await analytics.goalPrograms(goal: goal, fiscalYear: try arguments.fiscalYear()))
+            return try reply(await analytics.goalPrograms(goal: goal, fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
         }
         registry.register(
-            "POLICIES", usage: "POLICIES [FY n]", summary: "Policies listed in a year, with program counts and the bureau's grade.", arity: 0...2
+            "POLICIES", usage: "POLICIES [FY n] [MUNI name|code]", summary: "Policies listed in a year, with program counts and the bureau's grade.", arity: 0...4
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try reply(await analytics.policies(fiscalYear: try arguments.fiscalYear()))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
+            return try reply(await analytics.policies(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
         }
         registry.register(
-            "POLICY", usage: "POLICY <code>", summary: "One policy's programs and evaluation; the code matches in either width.", arity: 1...1
+            "POLICY", usage: "POLICY <code> [MUNI name|code]", summary: "One policy's programs and evaluation; the code matches in either width.", arity: 1...3
         ) { request in
-            guard let answer = try await analytics.policy(code: request.arguments[0]) else {
+            let arguments = try Arguments(request, positional: 1, options: ["MUNI"])
+            guard let answer = try await analytics.policy(code: request.arguments[0], municipality: arguments.municipality) else {
                 throw CommandError.notFound("no policy '\(request.arguments[0])'")
             }
             return try reply(answer)
         }
         registry.register(
-            "PROGRAM", usage: "PROGRAM <name|id>",
-            summary: "Everything about one program: listings, policies, goals, conflicts, amounts, indicators, sources.", arity: 1...1
+            "PROGRAM", usage: "PROGRAM <name|id> [MUNI name|code]",
+            summary: "Everything about one program: listings, policies, goals, conflicts, amounts, indicators, sources.", arity: 1...3
         ) { request in
-            guard let answer = try await analytics.program(request.arguments[0]) else {
+            let arguments = try Arguments(request, positional: 1, options: ["MUNI"])
+            guard let answer = try await analytics.program(request.arguments[0], municipality: arguments.municipality) else {
                 throw CommandError.notFound("no program '\(request.arguments[0])'")
             }
             return try reply(answer)
         }
         registry.register(
-            "SEARCH", usage: "SEARCH <text>", summary: "Programs whose name or summary contains the text.", arity: 1...1,
+            "SEARCH", usage: "SEARCH <text> [MUNI name|code]", summary: "Programs whose name or summary contains the text.", arity: 1...3,
             validate: { !$0[0].isEmpty }
         ) { request in
-            try reply(await analytics.search(request.arguments[0]))
+            let arguments = try Arguments(request, positional: 1, options: ["MUNI"])
+            return try reply(await analytics.search(request.arguments[0], municipality: arguments.municipality))
         }
         registry.register(
-            "DUPLICATES", usage: "DUPLICATES [FY n] [AMOUNT budget|settled|personnel]",
-            summary: "Programs listed under two or more policies, and what per-policy totals count twice.", arity: 0...4
+            "DUPLICATES", usage: "DUPLICATES [FY n] [AMOUNT budget|settled|personnel] [MUNI name|code]",
+            summary: "Programs listed under two or more policies, and what per-policy totals count twice.", arity: 0...6
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT"])
-            return try reply(await analytics.duplicates(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount()))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT", "MUNI"])
+            return try reply(await analytics.duplicates(
+                fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), municipality: arguments.municipality))
         }
         registry.register(
-            "SIMILAR", usage: "SIMILAR [FY n]",
-            summary: "Pairs of programs with similar names, summaries and indicators (n-grams); never merged.", arity: 0...2
+            "SIMILAR", usage: "SIMILAR [FY n] [MUNI name|code]",
+            summary: "Pairs of programs with similar names, summaries and indicators (n-grams), within one municipality; never merged.", arity: 0...4
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try ReplyValue(encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear()))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
+            return try ReplyValue(encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
         }
         registry.register(
-            "INDICATORS", usage: "INDICATORS [FY n]",
-            summary: "Indicator progress: targets, actuals, recomputed achievement, mismatches, mid-term progress.", arity: 0...2
+            "INDICATORS", usage: "INDICATORS [FY n] [MUNI name|code]",
+            summary: "Indicator progress: targets, actuals, recomputed achievement, mismatches, mid-term progress.", arity: 0...4
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try ReplyValue(encodable: await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear()))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
+            return try ReplyValue(encodable: await analytics.indicatorProgress(
+                fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
         }
         registry.register(
-            "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel]",
-            summary: "Policy × SDG matrix: per policy, programs and amounts per goal.", arity: 0...4
+            "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel] [MUNI name|code]",
+            summary: "Policy × SDG matrix: per policy, programs and amounts per goal.", arity: 0...6
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT"])
-            return try reply(await analytics.policyMatrix(fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount()))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT", "MUNI"])
+            return try reply(await analytics.policyMatrix(
+                fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), municipality: arguments.municipality))
         }
         registry.register(
-            "OVERLAP", usage: "OVERLAP [FY n]", summary: "Pairs of policies that list the same programs.", arity: 0...2
+            "OVERLAP", usage: "OVERLAP [FY n] [MUNI name|code]", summary: "Pairs of policies that list the same programs.", arity: 0...4
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try reply(await analytics.policyOverlap(fiscalYear: try arguments.fiscalYear()))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
+            return try reply(await analytics.policyOverlap(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
         }
         registry.register(
-            "CONFLICTS", usage: "CONFLICTS [FY n]", summary: "Programs whose listings disagree on SDG goals, amounts or grades.", arity: 0...2
+            "CONFLICTS", usage: "CONFLICTS [FY n] [MUNI name|code]", summary: "Programs whose listings disagree on SDG goals, amounts or grades.", arity: 0...4
         ) { request in
-            let arguments = try Arguments(request, positional: 0, options: ["FY"])
-            return try reply(await analytics.conflicts(fiscalYear: try arguments.fiscalYear()))
+            let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
+            return try reply(await analytics.conflicts(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
         }
         registry.register(
-            "REPORT", usage: "REPORT SDG [FY n] [MODE gross|split] [AMOUNT budget|settled|personnel] [ORG name]",
-            summary: "SDG contribution per goal, saying how it counted.", arity: 1...9
+            "REPORT", usage: "REPORT SDG [FY n] [MODE gross|split] [AMOUNT budget|settled|personnel] [ORG name] [MUNI name|code]",
+            summary: "SDG contribution per goal, saying how it counted.", arity: 1...11
         ) { request in
-            let arguments = try Arguments(request, positional: 1, options: ["FY", "MODE", "AMOUNT", "ORG"])
+            let arguments = try Arguments(request, positional: 1, options: ["FY", "MODE", "AMOUNT", "ORG", "MUNI"])
             guard arguments.positional[0].uppercased() == "SDG" else { throw CommandError.wrongArguments }
             let modeText = arguments.options["MODE"] ?? "gross"
             guard let mode = Analytics.Mode(rawValue: modeText.lowercased()) else {
@@ -117,7 +124,7 @@ public enum DataCommands {
             }
             return try reply(await analytics.sdgReport(
                 fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: mode,
-                organization: arguments.options["ORG"]))
+                organization: arguments.options["ORG"], municipality: arguments.municipality))
         }
         registry.register(
             "SYNC", usage: "SYNC", summary: "Sync the source folders now and return the run's summary.", access: .admin

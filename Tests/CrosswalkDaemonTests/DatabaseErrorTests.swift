@@ -26,13 +26,13 @@ final class DatabaseErrorTests: XCTestCase {
             // Two functions broken the two ways a SQL function can fail.
             _ = try await pool.query(
                 """
-                CREATE OR REPLACE FUNCTION crosswalk_policies(p_fiscal_year integer DEFAULT NULL) RETURNS jsonb
+                CREATE OR REPLACE FUNCTION crosswalk_policies(p_fiscal_year integer DEFAULT NULL, p_municipality text DEFAULT NULL) RETURNS jsonb
                 LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'fiscal year must be 2000 or later, not %', p_fiscal_year
                 USING ERRCODE = '22023'; END $$
                 """)
             _ = try await pool.query(
                 """
-                CREATE OR REPLACE FUNCTION crosswalk_policy_overlap(p_fiscal_year integer DEFAULT NULL) RETURNS jsonb
+                CREATE OR REPLACE FUNCTION crosswalk_policy_overlap(p_fiscal_year integer DEFAULT NULL, p_municipality text DEFAULT NULL) RETURNS jsonb
                 LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'relation "secret_internal_table" does not exist'; END $$
                 """)
             let connection = try await JSONOverRESP.connect(port: port)

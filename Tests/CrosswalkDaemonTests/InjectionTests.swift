@@ -17,6 +17,8 @@ import XCTest
 /// or a clear error. Never more rows, never `ERR internal error`, and the tables are intact.
 final class InjectionTests: XCTestCase {
     static let miss = "zzqx-nomatch-7"
+    /// The value for MUNI: what Samples/source.conf declares.
+    static let municipality = "北九州市"
 
     static let hostile: [String] = [
         "'; DROP TABLE programs; --", "' OR '1'='1", "' OR 1=1 --", "%' OR '1'='1' --", "1 OR 1=1",
@@ -212,6 +214,7 @@ final class InjectionTests: XCTestCase {
             switch (keyword, placeholder) {
             case ("FY", "n"): return "2023"
             case ("ORG", "name"): return organization
+            case ("MUNI", "name|code"): return Self.municipality
             case (_, "<1-17>"): return "11"
             case (_, "<code>"): return "II-3-(2)-②"
             case (_, "<name|id>"): return "KitaQ DX推進事業"
