@@ -67,7 +67,8 @@ let package = Package(
         // Queries over the store: SDG contribution, duplicates, conflicts, similar.
         .target(
             name: "CrosswalkAnalytics",
-            dependencies: ["Postgres", "CrosswalkModel"]
+            dependencies: ["Postgres", "CrosswalkModel"],
+            swiftSettings: strictImports
         ),
         // The line protocol (inline + RESP) over SwiftNIO.
         .target(
@@ -79,7 +80,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // The daemon: the protocol's data commands over analytics and sync, the sync
         // schedule, INFO sections; what `crosswalk serve` runs.
@@ -91,7 +93,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // README.md: the path of one request through the modules, for newcomers.
-            exclude: ["README.md"]
+            exclude: ["README.md"],
+            swiftSettings: strictImports
         ),
         .executableTarget(
             name: "crosswalk",

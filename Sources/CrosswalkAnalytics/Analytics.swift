@@ -1,6 +1,6 @@
-import CrosswalkModel
-import Foundation
-import Postgres
+public import CrosswalkModel
+public import Foundation
+public import Postgres
 
 /// The questions users ask, answered by the SQL functions of
 /// SQL/functions/30_analytics.sql. Each answer is JSON text, ready for the

@@ -1,10 +1,9 @@
 import CrosswalkAnalytics
-import CrosswalkServer
-import CrosswalkStore
-import CrosswalkSync
-import Logging
-import Postgres
-import ServiceLifecycle
+public import CrosswalkServer
+public import CrosswalkSync
+public import Logging
+public import Postgres
+public import ServiceLifecycle
 
 /// `crosswalk serve`, assembled: the line server with the data commands, the sync
 /// scheduler, and INFO sections about the store. The caller owns the pool (already

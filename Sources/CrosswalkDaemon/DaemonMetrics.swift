@@ -1,3 +1,4 @@
+import CrosswalkSync
 import CrosswalkAnalytics
 import CrosswalkServer
 import Foundation

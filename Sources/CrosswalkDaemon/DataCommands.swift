@@ -1,9 +1,9 @@
-import CrosswalkAnalytics
+public import CrosswalkAnalytics
 import CrosswalkModel
-import CrosswalkServer
+public import CrosswalkServer
 import CrosswalkSync
 import Foundation
-import Postgres
+public import Postgres
 
 /// The protocol's data commands: each parses its arguments, asks Analytics or the
 /// sync scheduler, and hands the JSON answer back as a reply.

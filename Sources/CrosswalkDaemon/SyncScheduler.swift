@@ -1,7 +1,7 @@
-import CrosswalkSync
-import Foundation
-import Logging
-import ServiceLifecycle
+public import CrosswalkSync
+public import Foundation
+public import Logging
+public import ServiceLifecycle
 
 /// Runs the daemon's syncs: once at start, then every `interval`, and on demand
 /// (`SYNC`). Requests that arrive while a sync runs share its result instead of

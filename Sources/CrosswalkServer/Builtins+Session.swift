@@ -1,3 +1,5 @@
+import Logging
+
 /// The connection commands: each reads or changes the `Session` and says how to reply.
 /// Run in request order on the event loop, so a later request sees their effect.
 extension BuiltinCommands {

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// How a request arrived on the wire.
 public enum Framing: String, Sendable, Hashable {

@@ -1,7 +1,7 @@
-import Logging
-import NIOCore
-import NIOPosix
-import ServiceLifecycle
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
 
 /// The Crosswalk line-protocol server: inline requests answered with JSON lines, RESP
 /// requests answered with RESP2, over one TCP port.

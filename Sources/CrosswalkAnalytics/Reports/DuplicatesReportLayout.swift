@@ -1,3 +1,4 @@
+import CrosswalkModel
 import Foundation
 
 /// Programs listed under several policies, and what adding up per-policy totals double counts.

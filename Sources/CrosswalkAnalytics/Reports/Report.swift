@@ -1,6 +1,6 @@
-import CrosswalkModel
-import Foundation
-import Postgres
+public import CrosswalkModel
+public import Foundation
+public import Postgres
 
 /// Which report, for which year and amounts.
 public struct ReportRequest: Sendable, Equatable {

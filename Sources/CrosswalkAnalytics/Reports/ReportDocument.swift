@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A report laid out for reading, independent of the output format: what Markdown
 /// and HTML render. (CSV renders a `CSVTable` instead: one flat table.)

@@ -1,5 +1,5 @@
-import CrosswalkModel
-import Foundation
+public import CrosswalkModel
+public import Foundation
 
 // Typed forms of the JSON the analytics SQL functions return
 // (SQL/functions/30_analytics.sql). Decode with `EvaluationJSON.decoder()`:

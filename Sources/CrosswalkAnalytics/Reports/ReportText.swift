@@ -1,5 +1,5 @@
-import CrosswalkModel
-import Foundation
+public import CrosswalkModel
+public import Foundation
 
 /// How reports write numbers, years, amount kinds and counting modes.
 public enum ReportText {

@@ -1,3 +1,4 @@
+import CrosswalkModel
 import Foundation
 
 /// The SDG contribution report laid out: counting mode, chart, goal table, programs.

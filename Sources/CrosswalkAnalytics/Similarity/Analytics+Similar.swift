@@ -1,4 +1,3 @@
-import CrosswalkModel
 import Foundation
 import Postgres
 

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 
 /// How log lines are written: `logfmt` (`key=value` pairs, for people and grep) or `json`
 /// (one object per line, for log shippers).

@@ -1,7 +1,7 @@
 import CrosswalkServer
-import CrosswalkSync
+public import CrosswalkSync
 import Foundation
-import Logging
+public import Logging
 
 extension Daemon.Configuration {
     /// `crosswalk serve`'s configuration from the layered settings, every value checked.

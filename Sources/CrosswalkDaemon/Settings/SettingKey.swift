@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every setting Crosswalk reads. Each has one name used everywhere: `--port` on the
 /// command line, `CROSSWALK_PORT` in the environment, `port = …` in the configuration file.
 public enum SettingKey: String, CaseIterable, Sendable {
