@@ -469,3 +469,24 @@ LANGUAGE sql STABLE AS $$
             ORDER BY cardinality(pairs.program_ids) DESC, p1.code_key, p2.code_key), '[]'))
     FROM pairs JOIN policies p1 ON p1.id = pairs.first_id JOIN policies p2 ON p2.id = pairs.second_id;
 $$;
+
+-- What the store holds, by municipality: organizations, documents, programs and fiscal
+-- years (documents of sources that declare no municipality come last, with a null name).
+CREATE OR REPLACE FUNCTION crosswalk_municipalities()
+RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    WITH held AS (
+        SELECT o.municipality_id, o.name AS organization, d.id AS document_id, d.fiscal_year
+        FROM documents d JOIN organizations o ON o.id = d.organization_id
+        WHERE d.ended_at IS NULL
+    )
+    SELECT jsonb_build_object('municipalities', coalesce(jsonb_agg(jsonb_build_object(
+        'name', nullif(m.name, ''), 'code', m.code,
+        'organizations', (SELECT jsonb_agg(DISTINCT h.organization) FROM held h WHERE h.municipality_id = m.id),
+        'documents', (SELECT count(*) FROM held h WHERE h.municipality_id = m.id),
+        'programs', (SELECT count(DISTINCT l.program_id) FROM crosswalk_listings(m.id) l),
+        'fiscal_years', (SELECT jsonb_agg(DISTINCT h.fiscal_year) FROM held h WHERE h.municipality_id = m.id))
+        ORDER BY m.id = 0, m.name, m.code), '[]'))
+    FROM municipalities m
+    WHERE EXISTS (SELECT 1 FROM held h WHERE h.municipality_id = m.id);
+$$;

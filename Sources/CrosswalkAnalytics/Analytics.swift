@@ -70,6 +70,11 @@ public struct Analytics: Sendable {
         try await call("SELECT crosswalk_policy_overlap($1, $2) AS answer", [fiscalYear, municipality])
     }
 
+    /// The municipalities the store holds, with their organizations, documents, programs and years.
+    public func municipalities() async throws -> PostgresJSON {
+        try await call("SELECT crosswalk_municipalities() AS answer")
+    }
+
     public func syncStatus(runs: Int = 5) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_sync_status($1) AS answer", [runs])
     }

@@ -139,6 +139,12 @@ public enum DataCommands {
             }
         }
         registry.register(
+            "MUNICIPALITIES", usage: "MUNICIPALITIES",
+            summary: "The municipalities in the store, with their organizations, documents, programs and fiscal years."
+        ) { _ in
+            try reply(await analytics.municipalities())
+        }
+        registry.register(
             "SYNCSTATUS", usage: "SYNCSTATUS", summary: "The last sync runs and their rejected documents."
         ) { _ in
             try reply(await analytics.syncStatus())

@@ -67,6 +67,13 @@ final class MunicipalityTests: XCTestCase {
             XCTAssertEqual(all["municipalities"] as? [String], ["北九州市", "福岡市"])
             XCTAssertNil(all["municipality"] as? String)
 
+            // What the store holds, by municipality.
+            let held = try Self.object(try await analytics.municipalities())["municipalities"] as? [[String: Any]] ?? []
+            XCTAssertEqual(held.map { $0["name"] as? String }, ["北九州市", "福岡市"])
+            XCTAssertEqual(held.map { $0["code"] as? String }, ["401005", "401307"])
+            XCTAssertEqual(held.map { Self.int($0, "programs") }, [6, 6])
+            XCTAssertEqual(held.first?["organizations"] as? [String], ["デジタル市役所推進室"])
+
             // Reports say which municipalities they cover.
             let one = try await analytics.report(ReportRequest(kind: .sdg, fiscalYear: 2023, municipality: "北九州市"))
             XCTAssertTrue(one.rendered(as: .md).contains("- **自治体**: 北九州市\n"), one.rendered(as: .md))
