@@ -12,7 +12,6 @@ enum CSVGrid {
         var inQuotes = false
         var quoteRow = 0
         var quoteColumn = 0
-        var line = 1
         var i = 0
         let n = bytes.count
         func endCell() {
@@ -29,8 +28,9 @@ enum CSVGrid {
                         continue
                     }
                     inQuotes = false
+                } else if b == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A {
+                    // A CRLF line break inside a cell is kept as LF, as in an LF file.
                 } else {
-                    if b == 0x0A { line += 1 }
                     cell.append(b)
                 }
                 i += 1
@@ -47,7 +47,6 @@ enum CSVGrid {
                 endCell()
                 rows.append(row)
                 row = []
-                line += 1
                 if b == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
             default:
                 // A quote inside an unquoted cell is kept as written (lenient, like Excel).
