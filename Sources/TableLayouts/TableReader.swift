@@ -17,10 +17,22 @@ public enum TableReader {
         }
     }
 
-    /// True for the files this reader is for: `.csv`, `.xlsx` (and `.tsv`).
+    /// True for the files this reader is for: `.csv` and `.xlsx` (published `.txt`
+    /// tables stay with `EvaluationReader`).
     public static func handles(_ source: String) -> Bool {
         let lower = source.lowercased()
-        return lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx") || lower.hasSuffix(".tsv")
+        return lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx")
+    }
+
+    /// Reads a layout file's bytes (UTF-8 with or without BOM, or CP932, like the tables).
+    public static func layout(bytes: [UInt8], file: String) throws(LayoutError) -> TableLayout {
+        let text: String
+        do {
+            text = try CellText.decode(bytes, source: file).text
+        } catch {
+            throw LayoutError(file: file, line: error.line, reason: error.reason)
+        }
+        return try TableLayout.parse(text: text, file: file)
     }
 
     /// One document from a CSV (by default) or XLSX file (by its `.xlsx` name or zip bytes).
