@@ -88,11 +88,10 @@ public enum TableReader {
             }
             return try reader.grid(name: sheet.name, path: sheet.path)
         }
-        var first: Grid? = nil
         for sheet in index.sheets {
             let grid = try reader.grid(name: sheet.name, path: sheet.path)
-            if first == nil { first = grid }
-            if (try? HeaderFinder.find(grid, layout: layout)) != nil, try HeaderFinder.find(grid, layout: layout) != nil { return grid }
+            // A sheet without the header (a cover, notes) is passed over, not an error.
+            if (try? HeaderFinder.find(grid, layout: layout)) != nil { return grid }
         }
         throw ReadError(source: source, line: 1, kind: .layoutMismatch,
             reason: "no sheet has a header this reader recognises (sheets: \(index.sheets.map(\.name).joined(separator: ", "))); declare `sheet`, `header-rows` and the columns in a layout (docs/LAYOUTS.md)")

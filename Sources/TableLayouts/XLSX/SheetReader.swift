@@ -9,6 +9,9 @@ struct SheetReader {
     /// Cells past these are refused: they bound memory on a hostile or broken sheet.
     static let maxRows = 200_000
     static let maxColumns = 2_000
+    /// Cells held, blanks padding a row included (a cell far to the right pads its row;
+    /// a large merged range fills every cell it covers).
+    static let maxCells = 5_000_000
 
     let parts: ZipParts
     let index: WorkbookIndex
@@ -28,6 +31,7 @@ struct SheetReader {
         var inValue = false
         var inPhonetic = false
         var outOfBounds: String? = nil
+        var held = 0
         let shared = index.sharedStrings
         let dates = index.dateStyles
 
@@ -67,6 +71,11 @@ struct SheetReader {
                 guard !text.isEmpty else { return }
                 while rows.count <= rowIndex { rows.append([]) }
                 if rows[rowIndex].count <= column {
+                    held += column + 1 - rows[rowIndex].count
+                    guard held <= Self.maxCells else {
+                        if outOfBounds == nil { outOfBounds = "\(ColumnName.letters(column))\(rowIndex + 1)" }
+                        return
+                    }
                     rows[rowIndex].append(contentsOf: repeatElement("", count: column + 1 - rows[rowIndex].count))
                 }
                 rows[rowIndex][column] = text
@@ -77,10 +86,14 @@ struct SheetReader {
         })
         if let cell = outOfBounds {
             throw ReadError(source: parts.source, line: 1, kind: .tooLarge,
-                reason: "sheet has a cell past the \(Self.maxRows) rows × \(Self.maxColumns) columns this reader accepts",
+                reason: "sheet is larger than this reader accepts (\(Self.maxRows) rows, \(Self.maxColumns) columns, \(Self.maxCells) cells in all) from this cell on",
                 location: "\(parts.source):\(name)!\(cell)")
         }
-        Self.fill(&rows, merges)
+        guard Self.fill(&rows, merges, budget: Self.maxCells - held) else {
+            throw ReadError(source: parts.source, line: 1, kind: .tooLarge,
+                reason: "sheet's merged ranges cover more than the \(Self.maxCells) cells this reader accepts",
+                location: "\(parts.source):\(name)")
+        }
         return Grid(source: parts.source, origin: .sheet(name), rows: rows)
     }
 
@@ -102,21 +115,27 @@ struct SheetReader {
     }
 
     /// Copies each merged range's top-left value into the range's other cells (within
-    /// the rows that exist, so a whole-column merge costs nothing extra).
-    static func fill(_ rows: inout [[String]], _ merges: [(rows: ClosedRange<Int>, columns: ClosedRange<Int>)]) {
+    /// the rows that exist, so a whole-column merge costs nothing extra). False when the
+    /// cells the ranges cover would exceed `budget` (many large ranges cost time too).
+    static func fill(_ rows: inout [[String]], _ merges: [(rows: ClosedRange<Int>, columns: ClosedRange<Int>)], budget: Int) -> Bool {
+        var budget = budget
         for merge in merges {
             let top = merge.rows.lowerBound
             let left = merge.columns.lowerBound
             guard top < rows.count, left < rows[top].count, merge.columns.upperBound < maxColumns else { continue }
             let value = rows[top][left]
             guard !value.isEmpty else { continue }
-            for r in merge.rows where r < rows.count {
+            let bottom = min(merge.rows.upperBound, rows.count - 1)
+            budget -= (bottom - top + 1) * merge.columns.count
+            if budget < 0 { return false }
+            for r in top...bottom {
                 if rows[r].count <= merge.columns.upperBound {
                     rows[r].append(contentsOf: repeatElement("", count: merge.columns.upperBound + 1 - rows[r].count))
                 }
                 for c in merge.columns where rows[r][c].isEmpty { rows[r][c] = value }
             }
         }
+        return true
     }
 
     /// `G14` → (13, 6).
