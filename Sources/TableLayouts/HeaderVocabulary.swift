@@ -25,7 +25,7 @@ enum HeaderVocabulary {
         if l.contains("理由") || l.contains("課題") { return policyLevel ? .policyEvaluationText : .evaluationReason }
         if l.contains("評価") { return policyLevel ? .policyEvaluation : .evaluation }
         if policyLevel {
-            if l.contains("番号") || l.contains("コード") || l.contains("no") || l.contains("code") { return .policyCode }
+            if l.contains("番号") || l.contains("コード") || l.hasSuffix("no") || l.contains("no.") || l.contains("code") { return .policyCode }
             if l.contains("名") { return .policyName }
             return .policy
         }

@@ -93,3 +93,31 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(error.reason.contains("xl/worksheets/sheet2.xml is not well-formed XML"), error.reason)
     }
 }
+
+extension BadInputTests {
+    /// Sets the uncompressed size a zip declares for `path` (local and central headers),
+    /// as a zip bomb would, to check the limit is enforced on what actually inflates.
+    static func declare(_ size: UInt32, for path: String, in bytes: inout [UInt8]) {
+        let name = Array(path.utf8)
+        func u16(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 }
+        func put(_ i: Int) { for k in 0..<4 { bytes[i + k] = UInt8(truncatingIfNeeded: size >> (8 * k)) } }
+        var i = 0
+        while i + 46 < bytes.count {
+            if bytes[i] == 0x50, bytes[i + 1] == 0x4B, bytes[i + 2] == 0x03, bytes[i + 3] == 0x04,
+                Array(bytes[(i + 30)..<(i + 30 + u16(i + 26))]) == name { put(i + 22) }
+            if bytes[i] == 0x50, bytes[i + 1] == 0x4B, bytes[i + 2] == 0x01, bytes[i + 3] == 0x02,
+                Array(bytes[(i + 46)..<(i + 46 + u16(i + 28))]) == name { put(i + 24) }
+            i += 1
+        }
+    }
+
+    func testAPartThatLiesAboutItsSizeIsStoppedAtTheLimitWhileInflating() throws {
+        var builder = XLSXTableTests.workbook()
+        for row in 20..<4020 { builder.sheets[1].cells.append(("Z\(row)", .inline(String(repeating: "あ", count: 30)))) }
+        var bytes = try builder.data()
+        Self.declare(100, for: "xl/worksheets/sheet2.xml", in: &bytes)
+        let error = try XCTUnwrap(refusal(bytes, "bomb.xlsx", limits: .init(maxPartBytes: 200_000)))
+        XCTAssertEqual(error.kind, .tooLarge, error.description)
+        XCTAssertTrue(error.reason.contains("inflates past the limit of 200000 bytes"), error.reason)
+    }
+}
