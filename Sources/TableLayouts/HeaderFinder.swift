@@ -36,7 +36,12 @@ enum HeaderFinder {
                     reason: "header-rows = \(declared.lowerBound)-\(declared.upperBound) (\(layout!.file)) is past the end of the table (\(grid.rows.count) rows)",
                     location: grid.position(row: rows.upperBound))
             }
-            return try map(grid, rows: rows, layout: layout)
+            guard let map = try map(grid, rows: rows, layout: layout), map.first(.program) != nil else {
+                throw ReadError(source: grid.source, line: declared.lowerBound, kind: .layoutMismatch,
+                    reason: "header-rows = \(declared.lowerBound)\(declared.count > 1 ? "-\(declared.upperBound)" : "") (\(layout!.file)) names no program column; declare `column.program`",
+                    location: grid.position(row: rows.lowerBound))
+            }
+            return map
         }
         let limit = min(searchRows, grid.rows.count)
         for top in 0..<limit {

@@ -62,6 +62,12 @@ struct RowReader {
         let labelled = [Field.policy, .policyCode, .policyName, .program, .number].compactMap { text(row, $0) }
         let firstCell = cells.first { !$0.trimmingWhitespace().isEmpty } ?? ""
         if labelled.contains(where: Self.isTotal) || Self.isTotal(firstCell) { return }
+        // A header repeated further down (an export of several printed pages).
+        if let column = map.first(.program), let label = map.entries.first(where: { $0.column == column })?.label,
+            TextKey.fold(grid.cell(row, column)) == TextKey.fold(label) || TextKey.fold(grid.cell(row, column)) == TextKey.fold(grid.cell(map.headerRows.lowerBound, column))
+        {
+            return
+        }
 
         notePolicy(row)
         guard let rawProgram = text(row, .program) else {

@@ -130,3 +130,18 @@ final class CSVTableTests: XCTestCase {
         XCTAssertEqual(doc.listings.map(\.evaluation), ["B", "Z"], "grades are kept as written")
     }
 }
+
+extension CSVTableTests {
+    func testARepeatedHeaderAndDeclaredHeaderRowsWithoutAProgramColumn() throws {
+        let csv = "令和5年度（総務局）\n施策,事業名,担当課\nI-1 x,事業A,課\n施策,事業名,担当課\nI-2 y,事業B,課\n"
+        let doc = try TableReader.read(bytes: Array(csv.utf8), source: "pages.csv")
+        XCTAssertEqual(doc.listings.map(\.program), ["事業A", "事業B"])
+
+        let layout = try TableLayout.parse(text: "header-rows = 1\n", file: "pages.layout")
+        XCTAssertThrowsError(try TableReader.read(bytes: Array(csv.utf8), source: "pages.csv", layout: layout)) { error in
+            let error = error as! ReadError
+            XCTAssertEqual(error.kind, .layoutMismatch)
+            XCTAssertTrue(error.description.hasPrefix("pages.csv:row 1: header-rows = 1 (pages.layout) names no program column"), error.description)
+        }
+    }
+}
