@@ -10,6 +10,9 @@ struct Grid {
     var origin: Origin
     /// Rows top to bottom; a row may be shorter than others (missing cells are blank).
     var rows: [[String]]
+    /// Cells holding a formula with no value saved (0-based row, column): a program that
+    /// does not calculate wrote the file, so they read as blank.
+    var uncalculated: [(row: Int, column: Int)] = []
 
     func cell(_ row: Int, _ column: Int) -> String {
         guard row < rows.count, column < rows[row].count else { return "" }

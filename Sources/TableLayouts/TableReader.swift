@@ -141,6 +141,10 @@ struct TableDocument {
             warnings.append(ReaderWarning(line: map.headerRows.lowerBound + 1, code: "unit_assumed",
                 message: "\(grid.position(row: map.headerRows.lowerBound)): no unit stated in the title, header or layout; amounts read as 千円 (declare `unit = 円` if they are yen)"))
         }
+        for (row, column) in grid.uncalculated where row > map.headerRows.upperBound {
+            warnings.append(ReaderWarning(line: row + 1, code: "formula_without_value",
+                message: "\(grid.position(row: row, column: column)): a formula with no value saved in the file (written by a program that does not calculate); read as blank — open and save the workbook in Excel to store its values"))
+        }
         for (column, label) in map.unrecognised {
             warnings.append(ReaderWarning(line: map.headerRows.lowerBound + 1, code: "unread_column",
                 message: "\(grid.position(row: map.headerRows.lowerBound, column: column)): column `\(label)` is not read (name it in a layout to read it)"))

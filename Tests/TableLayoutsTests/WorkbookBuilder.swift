@@ -45,7 +45,7 @@ struct WorkbookBuilder {
                     case .number(let text):
                         xml += #"<c r="\#(ref)"><v>\#(text)</v></c>"#
                     case .formula(let formula, let cached):
-                        xml += #"<c r="\#(ref)"><f>\#(formula)</f><v>\#(cached)</v></c>"#
+                        xml += cached.isEmpty ? #"<c r="\#(ref)"><f>\#(formula)</f></c>"# : #"<c r="\#(ref)"><f>\#(formula)</f><v>\#(cached)</v></c>"#
                     case .date(let serial):
                         xml += #"<c r="\#(ref)" s="1"><v>\#(serial)</v></c>"#
                     }

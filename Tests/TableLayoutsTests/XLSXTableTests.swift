@@ -95,3 +95,16 @@ final class XLSXTableTests: XCTestCase {
         XCTAssertEqual(SheetReader.text("45383", type: "n", style: 1, shared: [], dates: [1]), "2024-04-01")
     }
 }
+
+extension XLSXTableTests {
+    func testAFormulaWithoutASavedValueReadsBlankWithAWarningNamingTheCell() throws {
+        var builder = Self.workbook()
+        builder.sheets[1].cells.removeAll { $0.0 == "U6" }
+        builder.sheets[1].cells.append(("U6", .formula("1000000*2", cached: "")))
+        let doc = try TableReader.read(bytes: try builder.data(), source: "kankyo.xlsx")
+        XCTAssertEqual(doc.listings[1].amounts.map(\.thousandYen), [nil, nil])
+        let warnings = doc.warnings.filter { $0.code == "formula_without_value" }
+        XCTAssertEqual(warnings.map(\.line), [6])
+        XCTAssertTrue(warnings[0].message.hasPrefix("kankyo.xlsx:事業評価!U6: a formula with no value saved"), warnings[0].message)
+    }
+}

@@ -32,6 +32,8 @@ struct SheetReader {
         var inPhonetic = false
         var outOfBounds: String? = nil
         var held = 0
+        var hasFormula = false
+        var uncalculated: [(row: Int, column: Int)] = []
         let shared = index.sharedStrings
         let dates = index.dateStyles
 
@@ -50,6 +52,8 @@ struct SheetReader {
                 type = attributes["t"] ?? "n"
                 style = attributes["s"].flatMap(Int.init) ?? -1
                 value = ""
+                hasFormula = false
+            case "f": hasFormula = true
             case "v": inValue = true
             case "rPh": inPhonetic = true
             case "t": inValue = !inPhonetic
@@ -68,6 +72,7 @@ struct SheetReader {
                     return
                 }
                 let text = Self.text(value, type: type, style: style, shared: shared, dates: dates)
+                if hasFormula, value.isEmpty, uncalculated.count < 1000 { uncalculated.append((rowIndex, column)) }
                 guard !text.isEmpty else { return }
                 while rows.count <= rowIndex { rows.append([]) }
                 if rows[rowIndex].count <= column {
@@ -94,7 +99,9 @@ struct SheetReader {
                 reason: "sheet's merged ranges cover more than the \(Self.maxCells) cells this reader accepts",
                 location: "\(parts.source):\(name)")
         }
-        return Grid(source: parts.source, origin: .sheet(name), rows: rows)
+        var grid = Grid(source: parts.source, origin: .sheet(name), rows: rows)
+        grid.uncalculated = uncalculated
+        return grid
     }
 
     /// A cell's text by its type: `s` shared string, `inlineStr`/`str` as written, `b`
