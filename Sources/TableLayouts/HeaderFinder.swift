@@ -25,8 +25,11 @@ enum HeaderFinder {
         let limit = min(searchRows, grid.rows.count)
         for top in 0..<limit {
             let single = try map(grid, rows: top...top, layout: layout, quiet: true)
-            // A title row naming 事業 is one label; a header names a program and more.
-            guard let single, single.first(.program) != nil, single.entries.count >= 2 else { continue }
+            // A title row naming 事業 is one label; a header names a program and more, in
+            // cells that hold text (a column declared by letter says nothing of the row).
+            guard let single, let program = single.entries.first(where: { $0.field == .program }), !program.label.isEmpty,
+                single.entries.filter({ !$0.label.isEmpty }).count >= 2
+            else { continue }
             // A second header row: more fields recognised, or a goal-number row under `SDGs`.
             if top + 1 < grid.rows.count, let double = try map(grid, rows: top...(top + 1), layout: layout, quiet: true),
                 double.first(.program) != nil, double.entries.count > single.entries.count,

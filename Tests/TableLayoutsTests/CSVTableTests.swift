@@ -145,3 +145,14 @@ extension CSVTableTests {
         }
     }
 }
+
+extension CSVTableTests {
+    func testColumnsDeclaredByLetterDoNotMakeATitleRowAHeader() throws {
+        let csv = "令和5年度 評価（総務局）\n区分,名称,課\nI-1 x,事業A,課A\n"
+        let layout = try TableLayout.parse(text: "column.program = B\ncolumn.department = C\ncolumn.policy = A\n", file: "l.layout")
+        // Without header-rows, the header is the first row with text in the program column and one more.
+        let doc = try TableReader.read(bytes: Array(csv.utf8), source: "t.csv", layout: layout)
+        XCTAssertEqual(doc.listings.map(\.program), ["事業A"])
+        XCTAssertEqual(doc.listings.map(\.department), ["課A"])
+    }
+}
