@@ -13,6 +13,11 @@ struct Grid {
     /// Cells holding a formula with no value saved (0-based row, column): a program that
     /// does not calculate wrote the file, so they read as blank.
     var uncalculated: [(row: Int, column: Int)] = []
+    /// Cells that hold a merged range's value without being its top-left cell
+    /// (`row << 16 | column`): a program merged over two rows is one program.
+    var mergedCopies: Set<Int> = []
+
+    func isMergedCopy(_ row: Int, _ column: Int) -> Bool { mergedCopies.contains(row << 16 | column) }
 
     func cell(_ row: Int, _ column: Int) -> String {
         guard row < rows.count, column < rows[row].count else { return "" }

@@ -50,10 +50,16 @@ struct RowReader {
         warnings.append(ReaderWarning(line: row + 1, code: code, message: "\(place): \(message)"))
     }
 
-    /// 小計, 合計, 計, 総計 (alone or ending a label such as `施策小計`).
+    /// 小計, 合計, 計, 総計 alone, with a unit (`合計（千円）`), or ending a short label
+    /// (`施策小計`, `I-1計`); not a program that merely starts with one (`合計特殊出生率…`).
     static func isTotal(_ cell: String) -> Bool {
-        let t = TextKey.fold(cell)
-        return t == "計" || ["小計", "合計", "総計"].contains { t.hasPrefix($0) || t.hasSuffix($0) }
+        var t = TextKey.fold(cell)
+        if let paren = t.firstIndex(of: "(") { t = String(t[..<paren]) }
+        if ["計", "小計", "合計", "総計", "総合計"].contains(t) { return true }
+        if t.count <= 10, ["小計", "合計", "総計"].contains(where: { t.hasSuffix($0) }) { return true }
+        // `I-1計`; a word ending in 計 (統計, 推計, 会計) is not a total.
+        let written = cell.trimmingWhitespace()
+        return written.hasSuffix("計") && CellText.policyCode(String(written.dropLast()))?.name.isEmpty == true
     }
 
     private mutating func readRow(_ row: Int) throws(ReadError) {
@@ -70,17 +76,44 @@ struct RowReader {
         }
 
         notePolicy(row)
-        guard let rawProgram = text(row, .program) else {
-            guard let current else {
-                warn(row, nil, "not_a_program", "row has neither a program nor a policy; skipped")
-                return
-            }
+        let programColumn = map.first(.program)
+        if let rawProgram = text(row, .program), !(programColumn.map { grid.isMergedCopy(row, $0) } ?? false) {
+            try addListing(row, rawProgram)
+        } else if text(row, .program) == nil, statesPolicy(row), let current {
             // A policy's own row: goals in the goal columns are the policy's.
             let stated = goals(row, cell: .sdgGoals, mark: { if case .sdgMark(let n) = $0 { n } else { nil } })
             if !stated.isEmpty { policyGoals[current.key, default: []].formUnion(stated) }
+        } else if !listings.isEmpty {
+            continueListing(row)
+        } else {
+            warn(row, nil, "not_a_program", "row has neither a program nor a policy; skipped")
+        }
+    }
+
+    /// True when the row writes a policy cell itself (not blank, not a merged copy).
+    private func statesPolicy(_ row: Int) -> Bool {
+        [Field.policy, .policyCode, .policyName].contains { field in
+            guard let column = map.first(field) else { return false }
+            return text(row, field) != nil && !grid.isMergedCopy(row, column)
+        }
+    }
+
+    /// A row under a program whose program cell is blank or merged from above: more of
+    /// that program (an indicator's second row). Its indicator values join the listing's;
+    /// a second, different indicator is not kept (the format holds one per listing).
+    private mutating func continueListing(_ row: Int) {
+        let i = listings.count - 1
+        listings[i].lines.append(row + 1)
+        guard let more = indicator(row, skippingMergedCopies: true) else { return }
+        var kept = listings[i].indicator ?? IndicatorRecord(name: nil, nameInferred: false, baseline: nil, midtermTarget: nil, values: [])
+        if let name = more.name, let existing = kept.name, TextKey.fold(name) != TextKey.fold(existing) {
+            warn(row, map.first(.indicatorName), "extra_indicator",
+                 "program `\(listings[i].program)` has a second indicator `\(name)`; only the first (`\(existing)`) is kept")
             return
         }
-        try addListing(row, rawProgram)
+        kept.name = kept.name ?? more.name
+        kept.values += more.values
+        listings[i].indicator = kept
     }
 
     /// A policy cell (code and name, or separate code and name cells) starts a policy;
@@ -196,12 +229,14 @@ struct RowReader {
         return out
     }
 
-    private func indicator(_ row: Int) -> IndicatorRecord? {
+    private func indicator(_ row: Int, skippingMergedCopies: Bool = false) -> IndicatorRecord? {
         var name = text(row, .indicatorName)
         if let n = name, CellText.isDash(n) { name = nil }
+        if skippingMergedCopies, let column = map.first(.indicatorName), grid.isMergedCopy(row, column) { name = nil }
         var values: [IndicatorValue] = []
         for entry in map.entries {
             guard case .indicatorValue(let year, let kind) = entry.field else { continue }
+            if skippingMergedCopies, grid.isMergedCopy(row, entry.column) { continue }
             let value = grid.cell(row, entry.column).trimmingWhitespace()
             guard !value.isEmpty, !CellText.isDash(value) else { continue }
             let (number, unit) = CellText.indicatorNumber(value)

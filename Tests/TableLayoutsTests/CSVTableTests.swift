@@ -156,3 +156,27 @@ extension CSVTableTests {
         XCTAssertEqual(doc.listings.map(\.department), ["課A"])
     }
 }
+
+extension CSVTableTests {
+    func testTotalsAreRecognisedButProgramsThatStartOrEndLikeOneAreNot() {
+        for total in ["計", "小計", "合計", "総計", "合計（千円）", "施策小計", "I-1計", "ＩＩ－１計"] {
+            XCTAssertTrue(RowReader.isTotal(total), total)
+        }
+        for program in ["合計特殊出生率向上事業", "人口推計", "公営企業会計", "基本設計", "統計調査事業"] {
+            XCTAssertFalse(RowReader.isTotal(program), program)
+        }
+    }
+
+    func testARowWithoutProgramOrPolicyContinuesTheProgramAbove() throws {
+        let csv = "令和5年度（総務局）\n施策,事業名,担当課,成果指標,R5目標値,R5実績値\nI-1 x,事業A,課A,利用者数,100人,\n,,,,,90人\nI-2 y,事業B,課B,件数,5件,4件\n,,,満足度,80%,\n"
+        let doc = try TableReader.read(bytes: Array(csv.utf8), source: "ind.csv")
+        XCTAssertEqual(doc.listings.map(\.program), ["事業A", "事業B"])
+        XCTAssertEqual(doc.listings.map(\.lines), [[3, 4], [5, 6]])
+        XCTAssertEqual(doc.listings[0].indicator?.name, "利用者数")
+        XCTAssertEqual(doc.listings[0].indicator?.values.map(\.text), ["100人", "90人"])
+        XCTAssertEqual(doc.listings[0].indicator?.values.map(\.kind), [.target, .actual])
+        XCTAssertEqual(doc.listings[0].indicator?.values.map(\.number), [100, 90])
+        XCTAssertEqual(doc.listings[1].indicator?.values.map(\.text), ["5件", "4件"])
+        XCTAssertEqual(doc.warnings.filter { $0.code == "extra_indicator" }.map(\.line), [6])
+    }
+}

@@ -108,3 +108,25 @@ extension XLSXTableTests {
         XCTAssertTrue(warnings[0].message.hasPrefix("kankyo.xlsx:事業評価!U6: a formula with no value saved"), warnings[0].message)
     }
 }
+
+extension XLSXTableTests {
+    func testAProgramMergedOverTwoRowsIsOneListing() throws {
+        var sheet = WorkbookBuilder.Sheet(name: "Sheet1")
+        sheet.cells = [
+            ("A1", .shared("令和5年度 事務事業評価（環境局）")),
+            ("A2", .shared("施策")), ("B2", .shared("事業名")), ("C2", .shared("担当課")), ("D2", .shared("R5目標値")), ("E2", .shared("R5実績値")),
+            ("F2", .shared("R5決算額（千円）")),
+            ("A3", .shared("I-1 脱炭素")), ("B3", .shared("環境学習事業")), ("C3", .shared("環境政策課")), ("D3", .inline("10回")),
+            ("F3", .number("500")),
+            ("E4", .inline("12回")),
+            ("B5", .shared("緑化事業")), ("C5", .shared("公園課")), ("F5", .number("300")),
+        ]
+        sheet.merges = ["A3:A5", "B3:B4", "C3:C4", "F3:F4"]
+        let doc = try TableReader.read(bytes: try WorkbookBuilder(sheets: [sheet]).data(), source: "merged.xlsx")
+        XCTAssertEqual(doc.listings.map(\.program), ["環境学習事業", "緑化事業"])
+        XCTAssertEqual(doc.listings.map(\.lines), [[3, 4], [5]])
+        XCTAssertEqual(doc.listings[0].indicator?.values.map(\.text), ["10回", "12回"])
+        XCTAssertEqual(doc.listings.map { $0.amounts.map(\.thousandYen) }, [[500], [300]])
+        XCTAssertEqual(doc.listings.map(\.policyCode), ["I-1", "I-1"])
+    }
+}

@@ -94,13 +94,15 @@ struct SheetReader {
                 reason: "sheet is larger than this reader accepts (\(Self.maxRows) rows, \(Self.maxColumns) columns, \(Self.maxCells) cells in all) from this cell on",
                 location: "\(parts.source):\(name)!\(cell)")
         }
-        guard Self.fill(&rows, merges, budget: Self.maxCells - held) else {
+        var copies = Set<Int>()
+        guard Self.fill(&rows, merges, budget: Self.maxCells - held, copies: &copies) else {
             throw ReadError(source: parts.source, line: 1, kind: .tooLarge,
                 reason: "sheet's merged ranges cover more than the \(Self.maxCells) cells this reader accepts",
                 location: "\(parts.source):\(name)")
         }
         var grid = Grid(source: parts.source, origin: .sheet(name), rows: rows)
         grid.uncalculated = uncalculated
+        grid.mergedCopies = copies
         return grid
     }
 
@@ -124,7 +126,7 @@ struct SheetReader {
     /// Copies each merged range's top-left value into the range's other cells (within
     /// the rows that exist, so a whole-column merge costs nothing extra). False when the
     /// cells the ranges cover would exceed `budget` (many large ranges cost time too).
-    static func fill(_ rows: inout [[String]], _ merges: [(rows: ClosedRange<Int>, columns: ClosedRange<Int>)], budget: Int) -> Bool {
+    static func fill(_ rows: inout [[String]], _ merges: [(rows: ClosedRange<Int>, columns: ClosedRange<Int>)], budget: Int, copies: inout Set<Int>) -> Bool {
         var budget = budget
         for merge in merges {
             let top = merge.rows.lowerBound
@@ -139,7 +141,10 @@ struct SheetReader {
                 if rows[r].count <= merge.columns.upperBound {
                     rows[r].append(contentsOf: repeatElement("", count: merge.columns.upperBound + 1 - rows[r].count))
                 }
-                for c in merge.columns where rows[r][c].isEmpty { rows[r][c] = value }
+                for c in merge.columns where rows[r][c].isEmpty && (r, c) != (top, left) {
+                    rows[r][c] = value
+                    copies.insert(r << 16 | c)
+                }
             }
         }
         return true
