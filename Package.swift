@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // libpq, as Debian's libpq-dev installs it.
@@ -45,6 +46,15 @@ let package = Package(
         .target(name: "CrosswalkModel", swiftSettings: strictImports),
         // Document bytes → records + warnings. No I/O, no database.
         .target(name: "EvaluationTables", dependencies: ["CrosswalkModel"]),
+        // CSV and XLSX bytes + a declared (or guessed) layout → records + warnings. No I/O.
+        .target(
+            name: "TableLayouts",
+            dependencies: [
+                "CrosswalkModel", "EvaluationTables",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictImports
+        ),
         // Migrations and writing one parsed document in one transaction. The SQL is the
         // files of SQL/, embedded at build time by the EmbedSQL plugin.
         .target(
@@ -99,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "crosswalk",
             dependencies: [
-                "Postgres", "CrosswalkModel", "EvaluationTables", "CrosswalkStore",
+                "Postgres", "CrosswalkModel", "EvaluationTables", "TableLayouts", "CrosswalkStore",
                 "CrosswalkSync", "CrosswalkAnalytics", "CrosswalkServer", "CrosswalkDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,6 +124,14 @@ let package = Package(
             name: "EvaluationTablesTests",
             dependencies: ["EvaluationTables", "CrosswalkModel"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TableLayoutsTests",
+            dependencies: [
+                "TableLayouts", "EvaluationTables", "CrosswalkModel", "CrosswalkStore", "CrosswalkSync",
+                "CrosswalkAnalytics", "Postgres", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(
             name: "CrosswalkServerTests",

@@ -1,7 +1,7 @@
 import CrosswalkModel
 
 /// What a cell's content says it is. Cells are aligned by these, not by position.
-enum AmountCell: Equatable {
+public enum AmountCell: Equatable, Sendable {
     case none               // — ― - : no figure
     case value(Int)
     case garbled            // looks like a figure but is not one (`5,0x0`)
@@ -260,7 +260,9 @@ extension ByteText {
 enum EraYear {
     /// Gregorian start years of every `令和N年度`, `平成N年度`, `RN年度`, `HN年度`,
     /// `YYYY年度` in `text`, in order. 令和元 = 2019; 平成32 = 2020.
-    static func years(in text: String) -> [Int] {
+    /// Without `requireNendo`, an era year needs no 年度 after it (`R5決算額`, `令和5予算`)
+    /// and a Western year may end in 年 alone (`2023年決算`): column headers write them so.
+    static func years(in text: String, requireNendo: Bool = true) -> [Int] {
         let s = Array(text.unicodeScalars)
         var out: [Int] = []
         var i = 0
@@ -297,12 +299,19 @@ enum EraYear {
                     i = k + 2
                     continue
                 }
+                if digits > 0, !requireNendo, k >= s.count || CharClass.digitValue(s[k].value) == nil {
+                    out.append(b + n)
+                    i = k
+                    continue
+                }
             } else if CharClass.digitValue(v) != nil {
                 // Western year: four digits then 年度.
                 var n = 0
                 var k = i
                 while k < s.count, let d = CharClass.digitValue(s[k].value), k - i < 5 { n = n * 10 + d; k += 1 }
                 if k - i == 4, k + 1 < s.count, s[k].value == 0x5E74, s[k + 1].value == 0x5EA6, (1989...2200).contains(n) {
+                    out.append(n)
+                } else if !requireNendo, k - i == 4, k < s.count, s[k].value == 0x5E74, (1989...2200).contains(n) {
                     out.append(n)
                 }
                 i = max(k, i + 1)

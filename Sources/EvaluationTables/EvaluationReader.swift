@@ -24,6 +24,15 @@ public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
         case undecodable
         case notEvaluationTable = "not_evaluation_table"
         case noListings = "no_listings"
+        /// A CSV or workbook that cannot be read as one (unclosed quote, corrupt zip, bad XML).
+        case malformed
+        /// A password-protected (encrypted) workbook.
+        case encrypted
+        /// The table does not match its layout (a named column or sheet is missing,
+        /// no header recognised, no fiscal year or organization to be found).
+        case layoutMismatch = "layout_mismatch"
+        /// A cell whose value cannot be stored exactly (a 円 amount that is not whole 千円).
+        case inexactAmount = "inexact_amount"
     }
 
     public var source: String
@@ -34,13 +43,17 @@ public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The start of the offending line (at most 80 characters, undecodable bytes
     /// shown as U+FFFD), when there is one.
     public var excerpt: String?
+    /// Where in a table the problem is, when more than a line says it
+    /// (`hyoka.xlsx:事業評価!G14`, `hyoka.csv:row 14, column G`).
+    public var location: String?
 
-    public init(source: String, line: Int, kind: Kind, reason: String, excerpt: String? = nil) {
+    public init(source: String, line: Int, kind: Kind, reason: String, excerpt: String? = nil, location: String? = nil) {
         self.source = source
         self.line = line
         self.kind = kind
         self.reason = reason
         self.excerpt = excerpt
+        self.location = location
     }
 
     /// At most `limit` characters of `bytes` (lossy UTF-8), for `excerpt`.
@@ -50,7 +63,10 @@ public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    public var description: String { "\(source):\(line): \(reason)" }
+    public var description: String {
+        if let location { return "\(location): \(reason)" }
+        return "\(source):\(line): \(reason)"
+    }
 }
 
 /// Reads one published evaluation table (bytes + a name for messages) into the
@@ -77,25 +93,7 @@ public struct EvaluationReader: Sendable {
         if bytes.isEmpty || (bytes.count == 3 && bytes == [0xEF, 0xBB, 0xBF]) {
             throw ReadError(source: source, line: 1, kind: .empty, reason: "empty file")
         }
-        let decoded: DecodedText
-        switch TextDecoder.decode(bytes) {
-        case .success(let d):
-            decoded = d
-        case .failure(.binary(let offset)):
-            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .binary,
-                reason: "binary data (NUL byte at offset \(offset)); not a text document",
-                excerpt: Self.escaped(bytes, around: offset))
-        case .failure(.utf16(let offset)):
-            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .undecodable,
-                reason: "UTF-16 text is not supported; expected UTF-8 or Shift_JIS (CP932)")
-        case .failure(.undecodable(let offset, let detail)):
-            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .undecodable,
-                reason: "undecodable text at byte offset \(offset): \(detail)",
-                excerpt: Self.escaped(bytes, around: offset))
-        }
-        if decoded.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            throw ReadError(source: source, line: 1, kind: .empty, reason: "empty file (whitespace only)")
-        }
+        let decoded = try Self.decode(bytes, source: source)
         var initial: [(Int?, String, String)] = []
         if decoded.truncatedTail {
             let line = Self.line(atOffset: decoded.utf8.count, in: decoded.utf8)
@@ -130,6 +128,31 @@ public struct EvaluationReader: Sendable {
     /// document. Idempotent.
     public func reconcile(_ docs: inout [EvaluationDocument]) {
         Reconciler.run(&docs, sameDocument: true, crossDocument: true)
+    }
+
+    /// Detects the encoding (UTF-8 with or without BOM, else CP932) and refuses binary,
+    /// UTF-16, undecodable and whitespace-only text with the line it was found on.
+    static func decode(_ bytes: [UInt8], source: String) throws(ReadError) -> DecodedText {
+        let decoded: DecodedText
+        switch TextDecoder.decode(bytes) {
+        case .success(let d):
+            decoded = d
+        case .failure(.binary(let offset)):
+            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .binary,
+                reason: "binary data (NUL byte at offset \(offset)); not a text document",
+                excerpt: Self.escaped(bytes, around: offset))
+        case .failure(.utf16(let offset)):
+            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .undecodable,
+                reason: "UTF-16 text is not supported; expected UTF-8 or Shift_JIS (CP932)")
+        case .failure(.undecodable(let offset, let detail)):
+            throw ReadError(source: source, line: Self.line(atOffset: offset, in: bytes), kind: .undecodable,
+                reason: "undecodable text at byte offset \(offset): \(detail)",
+                excerpt: Self.escaped(bytes, around: offset))
+        }
+        if decoded.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            throw ReadError(source: source, line: 1, kind: .empty, reason: "empty file (whitespace only)")
+        }
+        return decoded
     }
 
     /// Up to 16 bytes from `offset` as hex, for binary and undecodable input.

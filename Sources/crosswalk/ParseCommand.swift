@@ -3,9 +3,12 @@ import CrosswalkModel
 import CrosswalkSync
 import EvaluationTables
 import Foundation
+import TableLayouts
 
-/// `crosswalk parse FILE… [--strict] [--compact]`: reads evaluation tables and prints
-/// one `crosswalk.evaluation/1` JSON batch on stdout. No database.
+/// `crosswalk parse FILE… [--layout FILE] [--strict] [--compact]`: reads evaluation tables
+/// and prints one `crosswalk.evaluation/1` JSON batch on stdout. No database. Published
+/// `.txt` tables go through `EvaluationReader`; `.csv` and `.xlsx` through `TableReader`,
+/// with the layout when one is given (docs/LAYOUTS.md).
 ///
 /// Exit codes: 0 parsed; 1 parsed with warnings under `--strict`; 2 a file was refused
 /// (each refusal printed on stderr as `file:line: reason`; the batch on stdout then
@@ -20,8 +23,11 @@ struct ParseCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Evaluation table files (UTF-8 or Shift_JIS/CP932, tab-separated), or folders of them.")
+    @Argument(help: "Evaluation table files (published .txt tables, .csv, .xlsx), or folders of them.")
     var files: [String]
+
+    @Option(help: "Layout file for .csv and .xlsx tables (docs/LAYOUTS.md); without one, common header names are recognised.")
+    var layout: String?
 
     @Option(help: "File-name pattern of the documents inside folders given as arguments.")
     var include: String = "*.txt"
@@ -55,7 +61,20 @@ struct ParseCommand: ParsableCommand {
                 paths.append(file)
             }
         }
-        let outcomes = Self.readAll(paths, reader: reader, limit: maxDocumentBytes)
+        var tableLayout: TableLayout? = nil
+        if let layout {
+            guard let bytes = Self.readFile(layout, limit: 1 << 20) else {
+                Self.printError("\(layout):1: cannot read the layout file")
+                throw ExitCode(2)
+            }
+            do {
+                tableLayout = try TableReader.layout(bytes: bytes, file: layout)
+            } catch {
+                Self.printError(error.description)
+                throw ExitCode(2)
+            }
+        }
+        let outcomes = Self.readAll(paths, reader: reader, layout: tableLayout, limit: maxDocumentBytes)
         var documents: [EvaluationDocument] = []
         var refused: [String] = []
         for outcome in outcomes {
@@ -94,20 +113,20 @@ struct ParseCommand: ParsableCommand {
 
     /// Reads every file, several at a time (documents are independent); results keep
     /// the command-line order.
-    static func readAll(_ files: [String], reader: EvaluationReader, limit: Int) -> [Outcome] {
+    static func readAll(_ files: [String], reader: EvaluationReader, layout: TableLayout?, limit: Int) -> [Outcome] {
         let results = UnsafeMutableBufferPointer<Outcome>.allocate(capacity: files.count)
         defer { results.deallocate() }
         nonisolated(unsafe) let slots = results
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             // Each iteration writes only its own slot.
-            (slots.baseAddress! + i).initialize(to: readOne(files[i], reader: reader, limit: limit))
+            (slots.baseAddress! + i).initialize(to: readOne(files[i], reader: reader, layout: layout, limit: limit))
         }
         let outcomes = Array(results)
         _ = results.deinitialize()
         return outcomes
     }
 
-    static func readOne(_ path: String, reader: EvaluationReader, limit: Int) -> Outcome {
+    static func readOne(_ path: String, reader: EvaluationReader, layout: TableLayout?, limit: Int) -> Outcome {
         guard let bytes = readFile(path, limit: limit) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -115,6 +134,9 @@ struct ParseCommand: ParsableCommand {
             return .refused("\(path):1: cannot read: \(reason)")
         }
         do {
+            if TableReader.handles(path) {
+                return .read(try TableReader.read(bytes: bytes, source: path, layout: layout, limits: .init(maxFileBytes: limit)))
+            }
             return .read(try reader.read(bytes, source: path))
         } catch {
             return .refused(error.description)
