@@ -8,6 +8,9 @@ public enum KeyValueText {
         public var value: String
         /// 1-based.
         public var number: Int
+        /// The value was written in double quotes (a layout reads `"ID"` as a header text,
+        /// not a column letter).
+        public var quoted: Bool
     }
 
     /// The pairs of `text`, in order; `file` names the file in errors (`file:line: …`).
@@ -17,21 +20,21 @@ public enum KeyValueText {
         // Windows line ends would otherwise be one line.
         for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
-            let place = "\(file):\(number)"
             let content = trimmed(raw)
             if content.isEmpty || content.hasPrefix("#") { continue }
             guard let equals = content.firstIndex(of: "=") else {
-                throw KeyValueError("\(place): expected 'key = value', found '\(content.prefix(60))'")
+                throw KeyValueError(file: file, line: number, "expected 'key = value', found '\(content.prefix(60))'")
             }
             let key = trimmed(content[..<equals])
-            let value = try value(content[content.index(after: equals)...], at: place)
-            lines.append(Line(key: String(key), value: value, number: number))
+            let rest = content[content.index(after: equals)...]
+            let value = try value(rest, file: file, line: number)
+            lines.append(Line(key: String(key), value: value, number: number, quoted: trimmed(rest).hasPrefix("\"")))
         }
         return lines
     }
 
     /// The text after `=`: quoted (with escapes), or bare up to a `#` comment.
-    private static func value(_ text: Substring, at place: String) throws(KeyValueError) -> String {
+    private static func value(_ text: Substring, file: String, line: Int) throws(KeyValueError) -> String {
         let text = trimmed(text)
         guard text.hasPrefix("\"") else {
             // A comment starts at a `#` after a space, so `a#b` stays a value.
@@ -47,21 +50,21 @@ public enum KeyValueText {
             i = text.index(after: i)
             if c == "\\" {
                 guard i < text.endIndex, text[i] == "\"" || text[i] == "\\" else {
-                    throw KeyValueError("\(place): only \\\" and \\\\ may be escaped in a quoted value")
+                    throw KeyValueError(file: file, line: line, "only \\\" and \\\\ may be escaped in a quoted value")
                 }
                 value.append(text[i])
                 i = text.index(after: i)
             } else if c == "\"" {
                 let rest = trimmed(text[i...])
                 guard rest.isEmpty || rest.hasPrefix("#") else {
-                    throw KeyValueError("\(place): unexpected text after the closing quote: '\(rest.prefix(40))'")
+                    throw KeyValueError(file: file, line: line, "unexpected text after the closing quote: '\(rest.prefix(40))'")
                 }
                 return value
             } else {
                 value.append(c)
             }
         }
-        throw KeyValueError("\(place): the quoted value has no closing quote")
+        throw KeyValueError(file: file, line: line, "the quoted value has no closing quote")
     }
 
     private static func trimmed(_ text: Substring) -> Substring {
@@ -72,8 +75,17 @@ public enum KeyValueText {
     }
 }
 
-/// A malformed line of a `key = value` file, named `file:line`.
+/// A malformed line of a `key = value` file; `description` is `file:line: reason`.
 public struct KeyValueError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+    public let file: String
+    public let line: Int
+    public let reason: String
+
+    public init(file: String, line: Int, _ reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "\(file):\(line): \(reason)" }
 }

@@ -62,21 +62,22 @@ public struct LayoutError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 extension TableLayout {
-    /// Parses a layout file: `key = value` lines, `#` comments, blank lines ignored.
+    /// Parses a layout file: the `key = value` lines of `KeyValueText`.
     public static func parse(text: String, file: String) throws(LayoutError) -> TableLayout {
         var layout = TableLayout(file: file)
         var seen: [String: Int] = [:]
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = offset + 1
-            let content = Self.stripComment(String(raw)).trimmingWhitespace()
-            if content.isEmpty { continue }
+        let lines: [KeyValueText.Line]
+        do {
+            lines = try KeyValueText.parse(text, file: file)
+        } catch {
+            throw LayoutError(file: error.file, line: error.line, reason: error.reason)
+        }
+        for entry in lines {
+            let line = entry.number
             func fail(_ reason: String) -> LayoutError { LayoutError(file: file, line: line, reason: reason) }
-            guard let eq = content.firstIndex(of: "=") else {
-                throw fail("expected `key = value`, found `\(content.prefix(60))`")
-            }
-            let writtenKey = String(content[..<eq]).trimmingWhitespace()
+            let writtenKey = entry.key
             let key = writtenKey.lowercased()
-            let (value, quoted) = Self.unquoted(String(content[content.index(after: eq)...]).trimmingWhitespace())
+            let (value, quoted) = (entry.value, entry.quoted)
             if key.isEmpty { throw fail("missing key before `=`") }
             if value.isEmpty { throw fail("`\(key)` has no value") }
             if let earlier = seen[key] { throw fail("`\(key)` is declared again (first on line \(earlier))") }
@@ -160,24 +161,6 @@ extension TableLayout {
             reference = .header(value)
         }
         columns.append(Column(field: field, reference: reference, line: line))
-    }
-
-    /// A value in quotes is a header text even when it looks like a letter (`"ID"`).
-    private static func unquoted(_ value: String) -> (String, Bool) {
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-            return (String(value.dropFirst().dropLast()), true)
-        }
-        return (value, false)
-    }
-
-    /// `#` starts a comment, except inside a quoted value.
-    private static func stripComment(_ line: String) -> String {
-        var quoted = false
-        for index in line.indices {
-            if line[index] == "\"" { quoted.toggle() }
-            if line[index] == "#", !quoted { return String(line[..<index]) }
-        }
-        return line
     }
 }
 

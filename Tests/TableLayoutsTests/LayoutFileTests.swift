@@ -49,7 +49,7 @@ final class LayoutFileTests: XCTestCase {
 
     func testErrorsNameTheFileAndLine() {
         let cases: [(String, Int, String)] = [
-            ("sheet = a\nthis line has no equals\n", 2, "expected `key = value`"),
+            ("sheet = a\nthis line has no equals\n", 2, "expected 'key = value'"),
             ("# c\n\ncolour = blue\n", 3, "unknown key `colour`"),
             ("header-rows = 3-6\n", 1, "header-rows must be one row or two adjacent rows"),
             ("unit = ドル\n", 1, "unit must be `円` or `千円`"),
