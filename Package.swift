@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "CrosswalkSync",
             dependencies: [
-                "CrosswalkStore", "EvaluationTables", "CrosswalkModel", "Postgres",
+                "CrosswalkStore", "EvaluationTables", "TableLayouts", "CrosswalkModel", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictImports

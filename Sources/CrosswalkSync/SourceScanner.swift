@@ -4,7 +4,8 @@ import Foundation
 /// the file name, sorted so runs are repeatable.
 public struct SourceScanner: Sendable {
     public var folders: [String]
-    /// fnmatch(3) pattern on the file name, e.g. `*.txt`.
+    /// fnmatch(3) patterns on the file name, separated by commas: `*.txt` or
+    /// `*.txt,*.csv,*.xlsx`.
     public var include: String
 
     public init(folders: [String], include: String = "*.txt") {
@@ -15,6 +16,7 @@ public struct SourceScanner: Sendable {
     /// Absolute paths of the matching files. Throws when a folder cannot be read.
     public func scan() throws -> [String] {
         var found: [String] = []
+        let patterns = include.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         for folder in folders {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -32,7 +34,8 @@ public struct SourceScanner: Sendable {
             while let relative = walker.nextObject() as? String {
                 let path = folder + "/" + relative
                 let name = (relative as NSString).lastPathComponent
-                guard !name.hasPrefix("."), name != SourceDeclarations.fileName, fnmatch(include, name, 0) == 0 else { continue }
+                guard !name.hasPrefix("."), name != SourceDeclarations.fileName,
+                      patterns.contains(where: { fnmatch($0, name, 0) == 0 }) else { continue }
                 var entryIsDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory), !entryIsDirectory.boolValue {
                     found.append(path)

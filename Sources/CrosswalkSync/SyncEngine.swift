@@ -4,6 +4,7 @@ public import EvaluationTables
 public import Foundation
 public import Logging
 public import Postgres
+import TableLayouts
 
 /// Keeps the database in step with the source folders. One run: take the sync lock,
 /// hash every file, skip unchanged hashes, parse and apply each changed document
@@ -179,9 +180,14 @@ public struct SyncEngine: Sendable {
             } catch {
                 return .unreadable(source: path, reason: "\(error)")
             }
-            let sha = SHA256.hex(bytes)
+            // A table's version is its bytes and the layout that reads it.
+            let sha = SHA256.hex(declaration.layout.map { bytes + Array($0.text.utf8) } ?? bytes)
             if known[path] == EvaluationStore.StoredVersion(sha256: sha, municipality: declaration.municipality) { return .unchanged }
-            switch Result(catching: { () throws(ReadError) in try reader.read(bytes, source: path) }) {
+            let read = { () throws(ReadError) -> EvaluationDocument in
+                guard TableReader.handles(path) else { return try reader.read(bytes, source: path) }
+                return try TableReader.read(bytes: bytes, source: path, sha256: sha, layout: declaration.layout?.layout)
+            }
+            switch Result(catching: read) {
             case .success(var document):
                 document.municipality = declaration.municipality
                 return .parsed(sha256: sha, document: document)
