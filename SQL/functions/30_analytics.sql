@@ -341,7 +341,8 @@ LANGUAGE sql STABLE AS $$
             SELECT jsonb_agg(jsonb_build_object(
                 'fiscal_year', l.fiscal_year, 'policy_code', po.code, 'policy_name', po.name, 'no', l.row_no,
                 'relisted', l.relisted, 'grade', l.grade, 'grade_reason', l.grade_reason,
-                'goals', (SELECT to_jsonb(coalesce(array_agg(g.goal ORDER BY g.goal), '{}')) FROM listing_goals g WHERE g.listing_id = l.id),
+                'goals', (SELECT to_jsonb(coalesce(array_agg(g.goal ORDER BY g.goal), '{}')) FROM listing_goals g WHERE g.listing_id = l.id AND NOT g.inherited),
+                'inherited_goals', (SELECT to_jsonb(coalesce(array_agg(g.goal ORDER BY g.goal), '{}')) FROM listing_goals g WHERE g.listing_id = l.id AND g.inherited),
                 'indicator', (SELECT jsonb_build_object('name', i.name, 'name_inferred', i.name_inferred, 'baseline', i.baseline,
                                                         'midterm_target', i.midterm_target,
                                                         'values', coalesce((SELECT jsonb_agg(jsonb_build_object('fiscal_year', v.fiscal_year, 'kind', v.kind, 'text', v.text, 'number', v.number, 'unit', v.unit) ORDER BY v.fiscal_year, v.kind)

@@ -88,6 +88,12 @@ final class StoreTests: XCTestCase {
             XCTAssertEqual(goals2024, [7: 14345, 13: 12345])
             let inheritedLinks = try await pool.query("SELECT DISTINCT goal, inherited FROM listing_goals WHERE goal = 12")
             XCTAssertEqual(try inheritedLinks.map { try $0.decode("inherited", as: Bool.self) }, [true])
+            // PROGRAM keeps them apart: the listing's own goals, and those from its policy.
+            let program = try object(try await analytics.program("太陽光発電導入事業"))
+            let listings = try XCTUnwrap(program["listings"] as? [[String: Any]])
+            XCTAssertTrue(listings.allSatisfy { ($0["inherited_goals"] as? [Int]) == [12] || ($0["inherited_goals"] as? [Int]) == [] }, "\(listings)")
+            XCTAssertTrue(listings.contains { ($0["inherited_goals"] as? [Int]) == [12] && !(($0["goals"] as? [Int]) ?? []).contains(12) }, "\(listings)")
+            XCTAssertTrue((program["goals"] as? [Int])?.contains(12) ?? false, "the program counts toward goal 12")
         }
     }
 }
