@@ -1,6 +1,6 @@
-public import CrosswalkModel
-public import Foundation
-public import Postgres
+package import CrosswalkModel
+package import Foundation
+package import Postgres
 
 /// The questions users ask, answered by the SQL functions of
 /// SQL/functions/30_analytics.sql. Each answer is JSON text, ready for the
@@ -8,18 +8,18 @@ public import Postgres
 ///
 /// `municipality` (a name or 全国地方公共団体コード) limits an answer to one municipality;
 /// nil answers over all of them, and the answer names those it covers.
-public struct Analytics: Sendable {
-    public enum Mode: String, Sendable, CaseIterable, Codable {
+package struct Analytics: Sendable {
+    package enum Mode: String, Sendable, CaseIterable, Codable {
         case gross, split
     }
 
     let pool: PostgresPool
 
-    public init(pool: PostgresPool) {
+    package init(pool: PostgresPool) {
         self.pool = pool
     }
 
-    public func sdgReport(
+    package func sdgReport(
         fiscalYear: Int?, amount: AmountKind = .settled, mode: Mode = .gross, organization: String? = nil,
         municipality: String? = nil
     ) async throws -> PostgresJSON {
@@ -28,68 +28,68 @@ public struct Analytics: Sendable {
             [fiscalYear, amount.rawValue, mode.rawValue, organization, municipality])
     }
 
-    public func goalPrograms(goal: Int, fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+    package func goalPrograms(goal: Int, fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_goal_programs($1, $2, $3) AS answer", [goal, fiscalYear, municipality])
     }
 
-    public func policies(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+    package func policies(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_policies($1, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// A policy by code in either width (`II-3-(2)-②` or `II-3-(2)-2`); nil when unknown.
-    public func policy(code: String, municipality: String? = nil) async throws -> PostgresJSON? {
+    package func policy(code: String, municipality: String? = nil) async throws -> PostgresJSON? {
         try await callOptional("SELECT crosswalk_policy($1, $2) AS answer", [PolicyCode.key(code), municipality])
     }
 
     /// A program by numeric id or by name (width and spaces ignored); nil when unknown.
-    public func program(_ nameOrID: String, municipality: String? = nil) async throws -> PostgresJSON? {
+    package func program(_ nameOrID: String, municipality: String? = nil) async throws -> PostgresJSON? {
         let id = Int64(nameOrID)
         return try await callOptional(
             "SELECT crosswalk_program($1, $2, $3) AS answer", [id, id == nil ? TextKey.fold(nameOrID) : nil, municipality])
     }
 
-    public func search(_ text: String, limit: Int = 50, municipality: String? = nil) async throws -> PostgresJSON {
+    package func search(_ text: String, limit: Int = 50, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_search($1, $2, $3) AS answer", [text, limit, municipality])
     }
 
-    public func duplicates(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
+    package func duplicates(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_duplicates($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
     }
 
-    public func conflicts(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+    package func conflicts(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_conflicts($1, NULL, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// Policy × SDG matrix: per policy, programs and amounts per goal.
-    public func policyMatrix(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
+    package func policyMatrix(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_policy_matrix($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
     }
 
     /// Pairs of policies that list the same programs.
-    public func policyOverlap(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
+    package func policyOverlap(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_policy_overlap($1, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// The municipalities the store holds, with their organizations, documents, programs and years.
-    public func municipalities() async throws -> PostgresJSON {
+    package func municipalities() async throws -> PostgresJSON {
         try await call("SELECT crosswalk_municipalities() AS answer")
     }
 
-    public func syncStatus(runs: Int = 5) async throws -> PostgresJSON {
+    package func syncStatus(runs: Int = 5) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_sync_status($1) AS answer", [runs])
     }
 
-    public func changes(since: Date?, limit: Int = 200) async throws -> PostgresJSON {
+    package func changes(since: Date?, limit: Int = 200) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_changes($1, $2) AS answer", [since, limit])
     }
 
     /// The newest change id: answers computed at one generation hold until it moves.
-    public func generation() async throws -> Int64 {
+    package func generation() async throws -> Int64 {
         try await pool.query("SELECT crosswalk_generation() AS generation").first!.decode("generation", as: Int64.self)
     }
 
     /// What the store holds now, for INFO and the metrics page.
-    public func counts() async throws -> StoreCounts {
+    package func counts() async throws -> StoreCounts {
         try await call("SELECT crosswalk_counts() AS answer").decode(StoreCounts.self)
     }
 
@@ -109,11 +109,11 @@ public struct Analytics: Sendable {
 /// An answer computed in Swift. Its coding keys are the protocol's JSON keys, as in the SQL
 /// answers; the daemon turns it into a reply directly (`ReplyValue(encodable:)`), and
 /// `json()` gives the same answer as text for reports and tests.
-public protocol JSONAnswer: Encodable {}
+package protocol JSONAnswer: Encodable {}
 
 extension JSONAnswer {
     /// The answer as JSON text (sorted keys, as PostgreSQL's answers are stable).
-    public func json() throws -> PostgresJSON {
+    package func json() throws -> PostgresJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try PostgresJSON(encoding: self, encoder: encoder)
@@ -121,12 +121,12 @@ extension JSONAnswer {
 }
 
 /// A program as answers name it.
-public struct ProgramRef: Codable, Sendable, Equatable {
-    public var id: Int64
-    public var name: String
-    public var department: String
+package struct ProgramRef: Codable, Sendable, Equatable {
+    package var id: Int64
+    package var name: String
+    package var department: String
 
-    public init(id: Int64, name: String, department: String) {
+    package init(id: Int64, name: String, department: String) {
         self.id = id
         self.name = name
         self.department = department

@@ -1,12 +1,12 @@
-public import CrosswalkModel
-public import Foundation
-public import Postgres
+package import CrosswalkModel
+package import Foundation
+package import Postgres
 
 /// The number an indicator text states, and its unit: `46,549時間` → (46549, 時間),
 /// `年間削減作業時間：46,549時間` → (46549, 時間), `事務作業時間100,000時間削減 (R7年度)`
 /// → (100000, 時間), `１，５００台` → (1500, 台), `85％` → (85, %). Texts without a
 /// number (`計画の着実な推進`, `単年度目標 なし`, `—`) give nil: no number is invented.
-public enum IndicatorNumber {
+package enum IndicatorNumber {
     /// Units written after numbers in evaluation sheets, matched longest first. The
     /// list keeps `100,000時間削減` from reading as the unit `時間削減`.
     static let units: [[Unicode.Scalar]] = ([
@@ -18,7 +18,7 @@ public enum IndicatorNumber {
         "システム", "手続", "機関", "ヘクタール", "キロ", "件数",
     ] as [String]).map { Array($0.unicodeScalars) }.sorted { $0.count > $1.count }
 
-    public static func parse(_ text: String) -> (number: Double, unit: String?)? {
+    package static func parse(_ text: String) -> (number: Double, unit: String?)? {
         let s = Array(text.precomposedStringWithCompatibilityMapping.unicodeScalars)
         var i = 0
         while i < s.count {
@@ -107,14 +107,14 @@ public enum IndicatorNumber {
 /// Indicator progress of the listings of a year: targets and actuals read as
 /// numbers, achievement recomputed and checked against the stated 達成率, and
 /// progress toward the mid-term target.
-public struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable {
+package struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable {
     /// A text as written and the number read from it (absent when it states none).
-    public struct Reading: Codable, Sendable, Equatable {
-        public var text: String
-        public var number: Double?
-        public var unit: String?
+    package struct Reading: Codable, Sendable, Equatable {
+        package var text: String
+        package var number: Double?
+        package var unit: String?
 
-        public init(text: String) {
+        package init(text: String) {
             self.text = text
             if let parsed = IndicatorNumber.parse(text) {
                 number = parsed.number
@@ -123,17 +123,17 @@ public struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable 
         }
     }
 
-    public struct Year: Codable, Sendable, Equatable {
-        public var fiscalYear: Int
-        public var target: Reading?
-        public var actual: Reading?
+    package struct Year: Codable, Sendable, Equatable {
+        package var fiscalYear: Int
+        package var target: Reading?
+        package var actual: Reading?
         /// 達成率 as written.
-        public var statedAchievement: Reading?
+        package var statedAchievement: Reading?
         /// actual ÷ target × 100, when both are numbers in agreeing units and the target is not 0.
-        public var recomputedAchievement: Double?
+        package var recomputedAchievement: Double?
         /// True when both achievements exist and differ by more than the tolerance;
         /// nil when there is nothing to compare.
-        public var mismatch: Bool?
+        package var mismatch: Bool?
 
         enum CodingKeys: String, CodingKey {
             case target, actual, mismatch
@@ -141,14 +141,14 @@ public struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable 
         }
     }
 
-    public struct MidtermProgress: Codable, Sendable, Equatable {
+    package struct MidtermProgress: Codable, Sendable, Equatable {
         /// The year of the actual used: the latest with a number in an agreeing unit.
-        public var fiscalYear: Int
-        public var actual: Double
-        public var target: Double
-        public var unit: String?
+        package var fiscalYear: Int
+        package var actual: Double
+        package var target: Double
+        package var unit: String?
         /// actual ÷ mid-term target × 100.
-        public var percent: Double
+        package var percent: Double
 
         enum CodingKeys: String, CodingKey {
             case actual, target, unit, percent
@@ -156,31 +156,31 @@ public struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable 
         }
     }
 
-    public typealias Program = ProgramRef
+    package typealias Program = ProgramRef
 
-    public struct Policy: Codable, Sendable, Equatable {
-        public var code: String
-        public var name: String
+    package struct Policy: Codable, Sendable, Equatable {
+        package var code: String
+        package var name: String
 
-        public init(code: String, name: String) {
+        package init(code: String, name: String) {
             self.code = code
             self.name = name
         }
     }
 
-    public struct Listing: Codable, Sendable, Equatable {
-        public var listingId: Int64
-        public var no: Int
-        public var program: Program
-        public var policy: Policy
-        public var indicator: String?
-        public var indicatorInferred: Bool
-        public var baseline: Reading?
-        public var midterm: Reading?
-        public var years: [Year]
-        public var midtermProgress: MidtermProgress?
+    package struct Listing: Codable, Sendable, Equatable {
+        package var listingId: Int64
+        package var no: Int
+        package var program: Program
+        package var policy: Policy
+        package var indicator: String?
+        package var indicatorInferred: Bool
+        package var baseline: Reading?
+        package var midterm: Reading?
+        package var years: [Year]
+        package var midtermProgress: MidtermProgress?
         /// True when any year's stated achievement disagrees with the recomputed one.
-        public var mismatch: Bool
+        package var mismatch: Bool
 
         enum CodingKeys: String, CodingKey {
             case no, program, policy, indicator, baseline, midterm, years, mismatch
@@ -188,12 +188,12 @@ public struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable 
         }
     }
 
-    public var fiscalYear: Int?
+    package var fiscalYear: Int?
     /// Stated and recomputed achievements further apart than this (points) are a mismatch.
-    public var tolerance: Double
-    public var listings: [Listing]
+    package var tolerance: Double
+    package var listings: [Listing]
     /// Listings with a mismatch.
-    public var mismatches: Int
+    package var mismatches: Int
 
     enum CodingKeys: String, CodingKey {
         case tolerance, listings, mismatches
@@ -202,7 +202,7 @@ public struct IndicatorProgressAnswer: JSONAnswer, Codable, Sendable, Equatable 
 
 
     /// One listing's years and mid-term progress from its texts. Pure: no database.
-    public static func listing(
+    package static func listing(
         listingId: Int64, no: Int, program: Program, policy: Policy, indicator: String?, indicatorInferred: Bool,
         baseline: String?, midterm: String?, values: [(fiscalYear: Int, kind: IndicatorValueKind, text: String)],
         tolerance: Double = 0.5
@@ -260,7 +260,7 @@ extension Analytics {
     /// Indicator progress of every current listing of `fiscalYear` (default: the
     /// newest year) that has an indicator, in policy and row order. One query reads
     /// the listings with their indicators and values; the texts are read here.
-    public func indicatorProgress(
+    package func indicatorProgress(
         fiscalYear: Int? = nil, tolerance: Double = 0.5, municipality: String? = nil
     ) async throws -> IndicatorProgressAnswer {
         let rows = try await pool.query("SELECT * FROM crosswalk_indicator_rows($1, $2)", [fiscalYear, municipality])

@@ -1,18 +1,18 @@
 /// What the store holds now: the answer of `crosswalk_counts()`, typed so INFO and the
 /// metrics page read fields instead of looking keys up in JSON.
-public struct StoreCounts: Decodable, Sendable, Equatable {
+package struct StoreCounts: Decodable, Sendable, Equatable {
     /// Current (not ended) documents.
-    public var documents: Int64
+    package var documents: Int64
     /// Distinct programs with a current listing.
-    public var programs: Int64
+    package var programs: Int64
     /// Current listings.
-    public var listings: Int64
+    package var listings: Int64
     /// Distinct policies with a current listing.
-    public var policies: Int64
+    package var policies: Int64
     /// nil while the store is empty.
-    public var latestFiscalYear: Int?
+    package var latestFiscalYear: Int?
 
-    public init(documents: Int64, programs: Int64, listings: Int64, policies: Int64, latestFiscalYear: Int?) {
+    package init(documents: Int64, programs: Int64, listings: Int64, policies: Int64, latestFiscalYear: Int?) {
         self.documents = documents
         self.programs = programs
         self.listings = listings

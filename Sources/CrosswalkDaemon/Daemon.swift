@@ -1,34 +1,34 @@
 import CrosswalkAnalytics
-public import CrosswalkServer
-public import CrosswalkSync
-public import Logging
-public import Postgres
-public import ServiceLifecycle
+package import CrosswalkServer
+package import CrosswalkSync
+package import Logging
+package import Postgres
+package import ServiceLifecycle
 
 /// `crosswalk serve`, assembled: the line server with the data commands, the sync
 /// scheduler, and INFO sections about the store. The caller owns the pool (already
 /// migrated) and runs `services` in a ServiceGroup, or `start()` for tests.
-public final class Daemon: Sendable {
-    public struct Configuration: Sendable {
-        public var server = ServerConfiguration()
-        public var sync: SyncEngine.Options
+package final class Daemon: Sendable {
+    package struct Configuration: Sendable {
+        package var server = ServerConfiguration()
+        package var sync: SyncEngine.Options
         /// nil or zero: sync at start and on demand only.
-        public var syncInterval: Duration? = .seconds(15 * 60)
+        package var syncInterval: Duration? = .seconds(15 * 60)
         /// Port of the Prometheus metrics endpoint on the server's address; nil: none.
-        public var metricsPort: Int?
+        package var metricsPort: Int?
 
-        public init(sources: [String]) {
+        package init(sources: [String]) {
             self.sync = SyncEngine.Options(sources: sources)
         }
     }
 
-    public let server: LineServer
-    public let scheduler: SyncScheduler
+    package let server: LineServer
+    package let scheduler: SyncScheduler
     /// Prometheus text at /metrics, when `metricsPort` is set.
-    public let metrics: MetricsEndpoint?
-    public var services: [any Service] { [scheduler, server] + (metrics.map { [$0] } ?? []) }
+    package let metrics: MetricsEndpoint?
+    package var services: [any Service] { [scheduler, server] + (metrics.map { [$0] } ?? []) }
 
-    public init(configuration: Configuration, pool: PostgresPool, logger: Logger) {
+    package init(configuration: Configuration, pool: PostgresPool, logger: Logger) {
         let analytics = Analytics(pool: pool)
         var options = configuration.sync
         options.trigger = "serve"
@@ -51,13 +51,13 @@ public final class Daemon: Sendable {
 
     /// For tests: serve (and the metrics endpoint, if any) without the schedule; returns
     /// the protocol's bound port (the metrics port is `metrics?.port`).
-    public func start() async throws -> Int {
+    package func start() async throws -> Int {
         let port = try await server.start()
         try await metrics?.start()
         return port
     }
 
-    public func shutdown() async {
+    package func shutdown() async {
         await metrics?.shutdown()
         await server.shutdown()
     }

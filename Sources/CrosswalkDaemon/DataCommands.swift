@@ -1,14 +1,14 @@
-public import CrosswalkAnalytics
+package import CrosswalkAnalytics
 import CrosswalkModel
-public import CrosswalkServer
+package import CrosswalkServer
 import CrosswalkSync
 import Foundation
-public import Postgres
+package import Postgres
 
 /// The protocol's data commands: each parses its arguments, asks Analytics or the
 /// sync scheduler, and hands the JSON answer back as a reply.
-public enum DataCommands {
-    public static func register(
+package enum DataCommands {
+    package static func register(
         into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler, pool: PostgresPool
     ) {
         let cache = AnswerCache { try await analytics.generation() }

@@ -6,14 +6,14 @@ import Darwin
 
 /// `crosswalk health`: asks a running daemon `HEALTH` over a plain blocking socket (a
 /// one-shot check needs no event loop) and reports whether it and its database answer.
-public enum HealthProbe {
-    public enum Result: Equatable, Sendable {
+package enum HealthProbe {
+    package enum Result: Equatable, Sendable {
         case healthy
         /// Why not, in words for an operator: no daemon, no answer, or the daemon's error.
         case unhealthy(String)
     }
 
-    public static func check(host: String, port: Int, timeoutSeconds: Int = 5) -> Result {
+    package static func check(host: String, port: Int, timeoutSeconds: Int = 5) -> Result {
         let address = "\(host):\(port)"
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC

@@ -1,37 +1,37 @@
-public import CrosswalkSync
-public import Foundation
-public import Logging
-public import ServiceLifecycle
+package import CrosswalkSync
+package import Foundation
+package import Logging
+import ServiceLifecycle
 
 /// Runs the daemon's syncs: once at start, then every `interval`, and on demand
 /// (`SYNC`). Requests that arrive while a sync runs share its result instead of
 /// queueing another. A sync in progress at shutdown is allowed to finish.
-public actor SyncScheduler: Service {
+package actor SyncScheduler: Service {
     private let engine: SyncEngine
     private let options: SyncEngine.Options
     private let interval: Duration?
     private let logger: Logger
     private var running: Task<SyncSummary, Error>?
-    public private(set) var lastSummary: SyncSummary?
-    public private(set) var lastError: String?
+    package private(set) var lastSummary: SyncSummary?
+    package private(set) var lastError: String?
     /// When the last sync (in this process) ended, whatever its outcome.
-    public private(set) var lastFinished: Date?
+    package private(set) var lastFinished: Date?
     /// Syncs run by this process, by status (`ok`, `partial`, `failed`, `dry-run`) or `error`
     /// when the run could not even be recorded.
-    public private(set) var syncsByOutcome: [String: Int] = [:]
+    package private(set) var syncsByOutcome: [String: Int] = [:]
 
     /// - Parameter interval: nil or zero: sync only at start and on demand.
-    public init(engine: SyncEngine, options: SyncEngine.Options, interval: Duration?, logger: Logger) {
+    package init(engine: SyncEngine, options: SyncEngine.Options, interval: Duration?, logger: Logger) {
         self.engine = engine
         self.options = options
         self.interval = interval.flatMap { $0 > .zero ? $0 : nil }
         self.logger = logger
     }
 
-    public var hasSources: Bool { !options.sources.isEmpty }
+    package var hasSources: Bool { !options.sources.isEmpty }
 
     /// Runs a sync now, or joins the one already running in this process.
-    public func syncNow(trigger: String) async throws -> SyncSummary {
+    package func syncNow(trigger: String) async throws -> SyncSummary {
         if let running { return try await running.value }
         var options = self.options
         options.trigger = trigger
@@ -56,7 +56,7 @@ public actor SyncScheduler: Service {
     }
 
     /// A service runs until shutdown: with nothing scheduled it just waits for it.
-    public func run() async throws {
+    package func run() async throws {
         guard hasSources else {
             logger.info("no --source folders: scheduled syncs are off")
             try? await gracefulShutdown()

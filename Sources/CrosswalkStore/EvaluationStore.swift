@@ -1,36 +1,36 @@
-public import CrosswalkModel
-public import Foundation
-public import Postgres
+package import CrosswalkModel
+package import Foundation
+package import Postgres
 
 /// Writes parsed documents and sync bookkeeping through the SQL functions of
 /// SQL/functions/10_sync_runs.sql and 20_apply_document.sql. Every call takes the
 /// connection to run on, so a sync can keep its whole run (and its advisory lock) on
 /// one connection.
-public struct EvaluationStore: Sendable {
-    public init() {}
+package struct EvaluationStore: Sendable {
+    package init() {}
 
     /// What applying one document changed.
-    public struct ApplyOutcome: Codable, Sendable, Equatable {
-        public var documentId: Int64
-        public var added: Int
-        public var changed: Int
-        public var ended: Int
-        public var unchanged: Int
+    package struct ApplyOutcome: Codable, Sendable, Equatable {
+        package var documentId: Int64
+        package var added: Int
+        package var changed: Int
+        package var ended: Int
+        package var unchanged: Int
     }
 
     /// A document as it is stored: its bytes' hash and the municipality it was filed under.
-    public struct StoredVersion: Sendable, Equatable {
-        public var sha256: String
-        public var municipality: Municipality?
+    package struct StoredVersion: Sendable, Equatable {
+        package var sha256: String
+        package var municipality: Municipality?
 
-        public init(sha256: String, municipality: Municipality?) {
+        package init(sha256: String, municipality: Municipality?) {
             self.sha256 = sha256
             self.municipality = municipality
         }
     }
 
     /// The version now in force, by source path (ended documents excluded).
-    public func currentVersions(_ connection: PostgresConnection) async throws -> [String: StoredVersion] {
+    package func currentVersions(_ connection: PostgresConnection) async throws -> [String: StoredVersion] {
         let rows = try await connection.query("SELECT * FROM crosswalk_document_versions()")
         var versions: [String: StoredVersion] = [:]
         for row in rows {
@@ -42,18 +42,18 @@ public struct EvaluationStore: Sendable {
         return versions
     }
 
-    public func beginRun(_ connection: PostgresConnection, trigger: String, sources: [String]) async throws -> Int64 {
+    package func beginRun(_ connection: PostgresConnection, trigger: String, sources: [String]) async throws -> Int64 {
         let rows = try await connection.query(
             "SELECT crosswalk_begin_run($1, $2::text[]) AS id", [trigger, PostgresTextArray(sources)])
         return try rows.first!.decode("id", as: Int64.self)
     }
 
-    public func finishRun(_ connection: PostgresConnection, run: Int64, summary: some Encodable) async throws {
+    package func finishRun(_ connection: PostgresConnection, run: Int64, summary: some Encodable) async throws {
         try await connection.query(
             "SELECT crosswalk_finish_run($1, $2::jsonb)", [run, try PostgresJSON(encoding: summary, encoder: Self.encoder)])
     }
 
-    public func reject(
+    package func reject(
         _ connection: PostgresConnection, run: Int64, source: String, sha256: String?, line: Int?,
         reason: String, excerpt: String?
     ) async throws {
@@ -64,7 +64,7 @@ public struct EvaluationStore: Sendable {
     /// Makes `document` the current version of its source, atomically inside the
     /// caller's transaction: a document that fails leaves nothing behind, and the
     /// failure comes back as a value.
-    public func tryApply(_ connection: PostgresConnection, document: EvaluationDocument, run: Int64) async throws -> Result<ApplyOutcome, PostgresError> {
+    package func tryApply(_ connection: PostgresConnection, document: EvaluationDocument, run: Int64) async throws -> Result<ApplyOutcome, PostgresError> {
         let json = try PostgresJSON(encoding: document, encoder: Self.encoder)
         let rows = try await connection.query("SELECT crosswalk_try_apply_document($1::jsonb, $2) AS outcome", [json, run])
         let answer = try rows.first!.decode("outcome", as: PostgresJSON.self)
@@ -80,7 +80,7 @@ public struct EvaluationStore: Sendable {
     }
 
     /// Ends a document no longer found in its source; returns the listings ended.
-    public func endDocument(_ connection: PostgresConnection, source: String, run: Int64) async throws -> Int {
+    package func endDocument(_ connection: PostgresConnection, source: String, run: Int64) async throws -> Int {
         let rows = try await connection.query("SELECT crosswalk_end_document($1, $2) AS ended", [source, run])
         return try rows.first!.decode("ended", as: Int.self)
     }

@@ -1,11 +1,11 @@
 /// One versioned file of `SQL/migrations/`: tables, types, indexes and reference data.
 /// Applied once; its text never changes afterwards.
-public struct Migration: Sendable, Equatable {
-    public let version: Int
-    public let name: String
-    public let sql: String
+package struct Migration: Sendable, Equatable {
+    package let version: Int
+    package let name: String
+    package let sql: String
 
-    public init(version: Int, name: String, sql: String) {
+    package init(version: Int, name: String, sql: String) {
         self.version = version
         self.name = name
         self.sql = sql
@@ -14,7 +14,7 @@ public struct Migration: Sendable, Equatable {
     /// The checksums of the texts this file had in earlier releases, named in the file as
     /// `-- previous checksum: <sha256>`: a database that recorded one of them has this
     /// migration applied already.
-    public var previousChecksums: [String] {
+    package var previousChecksums: [String] {
         let marker = "-- previous checksum: "
         return sql.split(separator: "\n").compactMap { line in
             line.hasPrefix(marker) ? String(line.dropFirst(marker.count)) : nil
@@ -22,7 +22,7 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// Every file of `SQL/migrations/`, in version order (`0003_name.sql` is version 3).
-    public static let embedded: [Migration] = SQLFile.files(in: "migrations").map { file in
+    package static let embedded: [Migration] = SQLFile.files(in: "migrations").map { file in
         guard let version = file.name.split(separator: "_").first.flatMap({ Int($0) }) else {
             preconditionFailure("SQL/migrations/\(file.name): a migration's name starts with its version number")
         }
@@ -33,17 +33,17 @@ public struct Migration: Sendable, Equatable {
 /// One file of `SQL/functions/`: the one current text of some SQL functions
 /// (`CREATE OR REPLACE`). Applied after the migrations, in name order, whenever its text
 /// differs from the text last applied.
-public struct Definition: Sendable, Equatable {
-    public let name: String
-    public let sql: String
+package struct Definition: Sendable, Equatable {
+    package let name: String
+    package let sql: String
 
-    public init(name: String, sql: String) {
+    package init(name: String, sql: String) {
         self.name = name
         self.sql = sql
     }
 
     /// Every file of `SQL/functions/`, in name order.
-    public static let embedded: [Definition] = SQLFile.files(in: "functions").map {
+    package static let embedded: [Definition] = SQLFile.files(in: "functions").map {
         Definition(name: $0.name, sql: $0.text)
     }
 }

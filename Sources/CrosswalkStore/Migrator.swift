@@ -1,31 +1,31 @@
-public import Postgres
+package import Postgres
 
 /// Brings a database to this build's schema: first the pending migrations, each in one
 /// transaction and recorded with a checksum, then the function definitions whose text
 /// changed, all in one transaction. An applied migration whose text has since changed
 /// stops everything: the database no longer matches what the code expects.
-public struct Migrator: Sendable {
-    public let migrations: [Migration]
-    public let definitions: [Definition]
+package struct Migrator: Sendable {
+    package let migrations: [Migration]
+    package let definitions: [Definition]
 
-    public init(migrations: [Migration] = Migration.embedded, definitions: [Definition] = Definition.embedded) {
+    package init(migrations: [Migration] = Migration.embedded, definitions: [Definition] = Definition.embedded) {
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.definitions = definitions.sorted { $0.name < $1.name }
     }
 
-    public struct Outcome: Sendable, Equatable {
+    package struct Outcome: Sendable, Equatable {
         /// Migrations applied now, by file name.
-        public var applied: [String]
-        public var alreadyApplied: Int
+        package var applied: [String]
+        package var alreadyApplied: Int
         /// Definition files applied now (new or changed), by file name.
-        public var definitionsApplied: [String] = []
+        package var definitionsApplied: [String] = []
     }
 
     /// Applies what is pending. Concurrent migrators wait for each other. On a read-only
     /// database (a replica serving queries) nothing is written: every migration and
     /// definition must already be applied on the primary, with the same checksum.
     @discardableResult
-    public func migrate(_ pool: PostgresPool) async throws -> Outcome {
+    package func migrate(_ pool: PostgresPool) async throws -> Outcome {
         let readOnly = try await pool.query("SELECT current_setting('transaction_read_only') = 'on' AS read_only")
             .first!.decode("read_only", as: Bool.self)
         if readOnly { return try await verifyApplied(pool) }
@@ -170,7 +170,7 @@ enum MigrationLock {
     static let key: Int64 = 0x4357_4D49_4752
 }
 
-public struct MigrationError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct MigrationError: Error, CustomStringConvertible, Sendable {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

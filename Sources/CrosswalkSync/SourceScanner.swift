@@ -2,19 +2,19 @@ import Foundation
 
 /// Finds the documents under the source folders: recursive, filtered by a glob on
 /// the file name, sorted so runs are repeatable.
-public struct SourceScanner: Sendable {
-    public var folders: [String]
+package struct SourceScanner: Sendable {
+    package var folders: [String]
     /// fnmatch(3) patterns on the file name, separated by commas: `*.txt` or
     /// `*.txt,*.csv,*.xlsx`.
-    public var include: String
+    package var include: String
 
-    public init(folders: [String], include: String = "*.txt") {
+    package init(folders: [String], include: String = "*.txt") {
         self.folders = folders.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.include = include
     }
 
     /// Absolute paths of the matching files. Throws when a folder cannot be read.
-    public func scan() throws -> [String] {
+    package func scan() throws -> [String] {
         var found: [String] = []
         let patterns = include.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         for folder in folders {

@@ -1,9 +1,9 @@
-public import CrosswalkModel
-public import CrosswalkStore
-public import EvaluationTables
-public import Foundation
-public import Logging
-public import Postgres
+package import CrosswalkModel
+package import CrosswalkStore
+package import EvaluationTables
+package import Foundation
+package import Logging
+package import Postgres
 import TableLayouts
 
 /// Keeps the database in step with the source folders. One run: take the sync lock,
@@ -14,36 +14,36 @@ import TableLayouts
 /// Throughput: files are read and parsed one chunk ahead of the chunk being applied,
 /// and documents are committed in groups — each document still all-or-nothing (a
 /// subtransaction), so a crash or a bad document never leaves one half applied.
-public struct SyncEngine: Sendable {
-    public struct Options: Sendable {
-        public var sources: [String]
-        public var include: String = "*.txt"
-        public var dryRun = false
+package struct SyncEngine: Sendable {
+    package struct Options: Sendable {
+        package var sources: [String]
+        package var include: String = "*.txt"
+        package var dryRun = false
         /// How long to wait for another process's sync to finish.
-        public var lockTimeout: Duration = .seconds(30)
+        package var lockTimeout: Duration = .seconds(30)
         /// Recorded with the run: `cli`, `serve`, `interval`, `command`.
-        public var trigger = "cli"
-        public var readerLimits = ReaderLimits()
+        package var trigger = "cli"
+        package var readerLimits = ReaderLimits()
         /// Documents per commit.
-        public var documentsPerCommit = 200
+        package var documentsPerCommit = 200
         /// The largest share (0…1) of a source folder's documents one sync may end. More
         /// gone at once looks like an unmounted share, not deletions: the sync fails and
         /// changes nothing (`max-end`; 1 ends whatever is gone).
-        public var maxEndShare = 0.5
+        package var maxEndShare = 0.5
 
-        public init(sources: [String]) { self.sources = sources }
+        package init(sources: [String]) { self.sources = sources }
     }
 
     private let pool: PostgresPool
     private let logger: Logger
     private let store = EvaluationStore()
 
-    public init(pool: PostgresPool, logger: Logger = Logger(label: "crosswalk.sync")) {
+    package init(pool: PostgresPool, logger: Logger = Logger(label: "crosswalk.sync")) {
         self.pool = pool
         self.logger = logger
     }
 
-    public func run(_ options: Options) async throws -> SyncSummary {
+    package func run(_ options: Options) async throws -> SyncSummary {
         let started = ContinuousClock.now
         let scanner = SourceScanner(folders: options.sources, include: options.include)
         let files = try scanner.scan()

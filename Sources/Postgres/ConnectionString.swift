@@ -1,10 +1,10 @@
 import CLibPQ
 
 /// Reads a connection string the way libpq does, to describe it without secrets.
-public enum ConnectionString {
+package enum ConnectionString {
     /// `host=db.example port=5432 dbname=crosswalk user=app` — never the password.
     /// Throws when libpq cannot parse the string (the message says what is wrong).
-    public static func describe(_ conninfo: String) throws -> String {
+    package static func describe(_ conninfo: String) throws -> String {
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &errorMessage) else {
             let reason = errorMessage.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "not a connection string"

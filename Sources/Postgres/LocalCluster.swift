@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// A private PostgreSQL cluster in a folder of its own: created with the installed
 /// server binaries on first use, started on a free loopback port with its socket in
@@ -9,40 +9,40 @@ public import Foundation
 /// unprivileged system user `crosswalk-pg`, created when missing.
 /// Clients connect through the socket (trust, socket folder private to the owner);
 /// TCP on 127.0.0.1 asks for a password that no role has, so it admits nobody.
-public struct LocalCluster: Sendable {
-    public static let systemUser = "crosswalk-pg"
+package struct LocalCluster: Sendable {
+    package static let systemUser = "crosswalk-pg"
 
     /// The folder that holds `pgdata/`, the socket and `postgres.log`.
-    public let directory: URL
-    public var dataDirectory: URL { directory.appendingPathComponent("pgdata") }
-    public var logFile: URL { directory.appendingPathComponent("postgres.log") }
+    package let directory: URL
+    package var dataDirectory: URL { directory.appendingPathComponent("pgdata") }
+    package var logFile: URL { directory.appendingPathComponent("postgres.log") }
 
     /// False only for throwaway clusters (tests): fsync off, faster, unsafe on a crash.
-    public let durable: Bool
+    package let durable: Bool
     /// Folders to find initdb, pg_ctl and postgres in; nil: PATH, `pg_config --bindir`,
     /// then /usr/lib/postgresql/*/bin.
-    public let binaryFolders: [String]?
+    package let binaryFolders: [String]?
 
-    public init(directory: URL, durable: Bool = true, binaryFolders: [String]? = nil) {
+    package init(directory: URL, durable: Bool = true, binaryFolders: [String]? = nil) {
         self.directory = directory.standardizedFileURL
         self.durable = durable
         self.binaryFolders = binaryFolders
     }
 
     /// A running cluster's address.
-    public struct Endpoint: Sendable, Equatable {
-        public let socketDirectory: String
-        public let port: Int
+    package struct Endpoint: Sendable, Equatable {
+        package let socketDirectory: String
+        package let port: Int
         /// True when this call started the server (false: it was already running).
-        public var startedNow = false
-        public var conninfo: String { conninfo(database: "postgres") }
-        public func conninfo(database: String) -> String {
+        package var startedNow = false
+        package var conninfo: String { conninfo(database: "postgres") }
+        package func conninfo(database: String) -> String {
             "host=\(socketDirectory) port=\(port) user=postgres dbname=\(database)"
         }
     }
 
     /// Creates the cluster if needed and starts it if it is not running.
-    public func start() throws -> Endpoint {
+    package func start() throws -> Endpoint {
         let binaries = try ServerBinaries.locate(in: binaryFolders)
         let runAs = try Self.unprivilegedUserIfRoot()
         try prepareDirectory(owner: runAs)
@@ -66,14 +66,14 @@ public struct LocalCluster: Sendable {
     }
 
     /// Stops the cluster (fast shutdown). Does nothing when it is not running.
-    public func stop() throws {
+    package func stop() throws {
         guard FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("postmaster.pid").path) else { return }
         let binaries = try ServerBinaries.locate(in: binaryFolders)
         try run(binaries.pgCtl, ["-D", dataDirectory.path, "-m", "fast", "-w", "stop"], as: try Self.unprivilegedUserIfRoot(), what: "pg_ctl stop")
     }
 
     /// Stops the cluster and deletes its folder.
-    public func destroy() throws {
+    package func destroy() throws {
         try? stop()
         try FileManager.default.removeItem(at: directory)
     }
@@ -191,8 +191,8 @@ public struct LocalCluster: Sendable {
     }
 }
 
-public struct LocalClusterError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+package struct LocalClusterError: Error, CustomStringConvertible, Sendable {
+    package let description: String
     init(_ description: String) { self.description = description }
 }
 

@@ -1,12 +1,12 @@
 import CLibPQ
-public import Foundation
-public import NIOPosix
+package import Foundation
+package import NIOPosix
 import Synchronization
 
 /// One libpq connection. Every libpq call runs on the NIO thread pool (never on an
 /// event loop) and under the connection's mutex, so a connection is safe to share
 /// but serves one statement at a time. Use `PostgresPool` for concurrency.
-public final class PostgresConnection: Sendable {
+package final class PostgresConnection: Sendable {
     /// The raw `PGconn*`. Only ever touched inside `state.withLock`.
     struct Handle: @unchecked Sendable {
         let raw: OpaquePointer
@@ -19,7 +19,7 @@ public final class PostgresConnection: Sendable {
     private let state: Mutex<State>
     private let threadPool: NIOThreadPool
     /// host/port/dbname/user of the connection, without the password.
-    public let endpoint: String
+    package let endpoint: String
 
     private init(handle: Handle, threadPool: NIOThreadPool, endpoint: String) {
         self.state = Mutex(State(handle: handle))
@@ -37,7 +37,7 @@ public final class PostgresConnection: Sendable {
     /// Connects with a libpq connection string (`host=… dbname=…`) or URI
     /// (`postgresql://…`). libpq's environment variables (PGPASSWORD, PGSSLMODE, …)
     /// fill in whatever the string leaves out.
-    public static func connect(_ conninfo: String, threadPool: NIOThreadPool) async throws -> PostgresConnection {
+    package static func connect(_ conninfo: String, threadPool: NIOThreadPool) async throws -> PostgresConnection {
         let endpoint = try ConnectionString.describe(conninfo)
         let handle: Handle = try await threadPool.runIfActive {
             let keywords = ["dbname", "fallback_application_name"]
@@ -76,7 +76,7 @@ public final class PostgresConnection: Sendable {
 
     /// Runs one statement with bound parameters (`$1`, `$2`, …) and returns its rows.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+    package func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         let texts = parameters.map(\.postgresText)
         // libpq takes parameters as C strings, so a NUL would silently cut a value short
         // ("name\0junk" would find "name"). PostgreSQL text cannot hold NUL: refuse it as the
@@ -96,7 +96,7 @@ public final class PostgresConnection: Sendable {
 
     /// Runs a script of statements without parameters (migrations, DDL). Values never
     /// go through here: anything that carries a value uses `query` and a parameter.
-    public func execute(script sql: String) async throws {
+    package func execute(script sql: String) async throws {
         try await withHandle { handle in
             _ = try Self.consume(PQexec(handle.raw, sql), handle: handle, statement: sql)
         }
@@ -104,7 +104,7 @@ public final class PostgresConnection: Sendable {
 
     /// Streams rows into `COPY … FROM STDIN` (text format). Returns the rows copied.
     @discardableResult
-    public func copy<Rows: Sequence & Sendable>(_ sql: String, rows: Rows) async throws -> Int where Rows.Element == [String?] {
+    package func copy<Rows: Sequence & Sendable>(_ sql: String, rows: Rows) async throws -> Int where Rows.Element == [String?] {
         try await withHandle { handle in
             let start = PQexec(handle.raw, sql)
             guard PQresultStatus(start) == PGRES_COPY_IN else {
@@ -152,7 +152,7 @@ public final class PostgresConnection: Sendable {
 
     /// Runs `body` inside BEGIN … COMMIT; rolls back and rethrows when it throws.
     @discardableResult
-    public func transaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    package func transaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await execute(script: "BEGIN")
         do {
             let value = try await body(self)
@@ -167,7 +167,7 @@ public final class PostgresConnection: Sendable {
     // MARK: Health
 
     /// False once libpq has seen the connection break.
-    public var isOpen: Bool {
+    package var isOpen: Bool {
         state.withLock { state in
             guard let handle = state.handle else { return false }
             return PQstatus(handle.raw) == CONNECTION_OK
@@ -191,7 +191,7 @@ public final class PostgresConnection: Sendable {
     }
 
     /// Closes the connection. Safe to call more than once.
-    public func close() {
+    package func close() {
         state.withLock { state in
             if let handle = state.handle { PQfinish(handle.raw) }
             state.handle = nil

@@ -1,8 +1,8 @@
 /// A failure reported by PostgreSQL or libpq. Carries what an operator needs to act
 /// (SQLSTATE, message, detail, the statement) and never the parameter values,
 /// which may hold secrets.
-public struct PostgresError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable, Equatable {
+package struct PostgresError: Error, CustomStringConvertible, Sendable {
+    package enum Kind: Sendable, Equatable {
         /// The server could not be reached or the connection broke.
         case connection
         /// The server rejected a statement.
@@ -15,16 +15,16 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         case shutdown
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Five-character SQLSTATE (`23505`), when the server sent one.
-    public var sqlState: String?
-    public var message: String
-    public var detail: String?
-    public var hint: String?
+    package var sqlState: String?
+    package var message: String
+    package var detail: String?
+    package var hint: String?
     /// The SQL text that failed (placeholders, not values).
-    public var statement: String?
+    package var statement: String?
 
-    public init(
+    package init(
         kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
         hint: String? = nil, statement: String? = nil
     ) {
@@ -36,7 +36,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         self.statement = statement
     }
 
-    public var description: String {
+    package var description: String {
         var text = message
         if let sqlState { text += " (SQLSTATE \(sqlState))" }
         if let detail { text += "; detail: \(detail)" }
@@ -49,7 +49,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     }
 
     /// True for errors after which the connection cannot be used again.
-    public var isConnectionFailure: Bool { kind == .connection }
+    package var isConnectionFailure: Bool { kind == .connection }
 }
 
 import Foundation

@@ -3,15 +3,15 @@ import NIOPosix
 /// A bounded pool of connections. Callers beyond the bound wait (up to
 /// `acquireTimeout`) instead of failing; a connection found broken is closed and
 /// replaced, never handed out again.
-public final class PostgresPool: Sendable {
-    public let conninfo: String
-    public let maxConnections: Int
+package final class PostgresPool: Sendable {
+    package let conninfo: String
+    package let maxConnections: Int
     private let state: PoolState
     private let threadPool: NIOThreadPool
 
     /// The pool runs libpq's blocking calls on a thread pool of its own, one thread
     /// per connection, so a statement waiting on a lock never starves another.
-    public init(conninfo: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(30)) {
+    package init(conninfo: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(30)) {
         self.conninfo = conninfo
         self.maxConnections = max(1, maxConnections)
         let threadPool = NIOThreadPool(numberOfThreads: max(1, maxConnections))
@@ -25,7 +25,7 @@ public final class PostgresPool: Sendable {
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     @discardableResult
-    public func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    package func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await state.acquire()
         do {
             let value = try await body(connection)
@@ -39,21 +39,21 @@ public final class PostgresPool: Sendable {
 
     /// Runs `body` in a transaction on a pooled connection.
     @discardableResult
-    public func transaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    package func transaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await withConnection { connection in try await connection.transaction(body) }
     }
 
     /// Runs one statement on a pooled connection.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
+    package func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
         try await withConnection { try await $0.query(sql, parameters) }
     }
 
     /// Open connections, in use or idle (for INFO and tests).
-    public func openConnections() async -> Int { await state.openCount }
+    package func openConnections() async -> Int { await state.openCount }
 
     /// Closes idle connections and refuses new work; waiting callers get an error.
-    public func shutdown() async {
+    package func shutdown() async {
         await state.shutdown()
         try? await threadPool.shutdownGracefully()
     }

@@ -1,21 +1,21 @@
 /// A query's result, copied out of libpq so it outlives the PGresult.
-public struct PostgresRows: Sendable, Sequence {
-    public let columns: [String]
-    public let rows: [PostgresRow]
+package struct PostgresRows: Sendable, Sequence {
+    package let columns: [String]
+    package let rows: [PostgresRow]
     /// Rows affected, for INSERT/UPDATE/DELETE/COPY.
-    public let affectedRows: Int
+    package let affectedRows: Int
 
-    public func makeIterator() -> IndexingIterator<[PostgresRow]> { rows.makeIterator() }
-    public var count: Int { rows.count }
-    public var first: PostgresRow? { rows.first }
+    package func makeIterator() -> IndexingIterator<[PostgresRow]> { rows.makeIterator() }
+    package var count: Int { rows.count }
+    package var first: PostgresRow? { rows.first }
 }
 
 /// One row: values in text form, decoded on demand with an error naming the column.
-public struct PostgresRow: Sendable {
+package struct PostgresRow: Sendable {
     let columnIndex: [String: Int]
-    public let values: [String?]
+    package let values: [String?]
 
-    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+    package func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         let text = try rawValue(column)
         guard let text else {
             throw PostgresError(kind: .decoding, message: "column \"\(column)\" is NULL, expected \(T.self)")
@@ -27,12 +27,12 @@ public struct PostgresRow: Sendable {
     }
 
     /// Like `decode`, but SQL NULL is `nil`.
-    public func decodeIfPresent<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
+    package func decodeIfPresent<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
         guard try rawValue(column) != nil else { return nil }
         return try decode(column, as: type)
     }
 
-    public func isNull(_ column: String) throws -> Bool { try rawValue(column) == nil }
+    package func isNull(_ column: String) throws -> Bool { try rawValue(column) == nil }
 
     private func rawValue(_ column: String) throws -> String? {
         guard let index = columnIndex[column] else {

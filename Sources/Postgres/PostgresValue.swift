@@ -1,42 +1,42 @@
-public import Foundation
+package import Foundation
 
 /// A Swift value sent to PostgreSQL as a bound parameter, in text format.
 /// `nil` text means SQL NULL.
-public protocol PostgresEncodable {
+package protocol PostgresEncodable {
     var postgresText: String? { get }
 }
 
-extension String: PostgresEncodable { public var postgresText: String? { self } }
-extension Substring: PostgresEncodable { public var postgresText: String? { String(self) } }
-extension Int: PostgresEncodable { public var postgresText: String? { String(self) } }
-extension Int64: PostgresEncodable { public var postgresText: String? { String(self) } }
-extension Int32: PostgresEncodable { public var postgresText: String? { String(self) } }
-extension Int16: PostgresEncodable { public var postgresText: String? { String(self) } }
+extension String: PostgresEncodable { package var postgresText: String? { self } }
+extension Substring: PostgresEncodable { package var postgresText: String? { String(self) } }
+extension Int: PostgresEncodable { package var postgresText: String? { String(self) } }
+extension Int64: PostgresEncodable { package var postgresText: String? { String(self) } }
+extension Int32: PostgresEncodable { package var postgresText: String? { String(self) } }
+extension Int16: PostgresEncodable { package var postgresText: String? { String(self) } }
 extension Double: PostgresEncodable {
-    public var postgresText: String? {
+    package var postgresText: String? {
         if isNaN { return "NaN" }
         if isInfinite { return self > 0 ? "Infinity" : "-Infinity" }
         return String(self)
     }
 }
-extension Decimal: PostgresEncodable { public var postgresText: String? { "\(self)" } }
-extension Bool: PostgresEncodable { public var postgresText: String? { self ? "t" : "f" } }
+extension Decimal: PostgresEncodable { package var postgresText: String? { "\(self)" } }
+extension Bool: PostgresEncodable { package var postgresText: String? { self ? "t" : "f" } }
 extension Date: PostgresEncodable {
-    public var postgresText: String? { PostgresTimestamp.format(self) }
+    package var postgresText: String? { PostgresTimestamp.format(self) }
 }
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
-    public var postgresText: String? { self?.postgresText }
+    package var postgresText: String? { self?.postgresText }
 }
 extension Array: PostgresEncodable where Element: BinaryInteger {
     /// Integer arrays as an array literal: `{1,2,3}`.
-    public var postgresText: String? { "{" + map { String($0) }.joined(separator: ",") + "}" }
+    package var postgresText: String? { "{" + map { String($0) }.joined(separator: ",") + "}" }
 }
 
 /// A `text[]` parameter, written as an array literal with every element quoted.
-public struct PostgresTextArray: PostgresEncodable {
-    public var values: [String]
-    public init(_ values: [String]) { self.values = values }
-    public var postgresText: String? {
+package struct PostgresTextArray: PostgresEncodable {
+    package var values: [String]
+    package init(_ values: [String]) { self.values = values }
+    package var postgresText: String? {
         "{" + values.map { value in
             "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }.joined(separator: ",") + "}"
@@ -44,30 +44,30 @@ public struct PostgresTextArray: PostgresEncodable {
 }
 
 /// JSON text sent as a `json`/`jsonb` parameter or read from such a column.
-public struct PostgresJSON: PostgresEncodable, Equatable {
-    public var text: String
-    public init(text: String) { self.text = text }
-    public init<T: Encodable>(encoding value: T, encoder: JSONEncoder = JSONEncoder()) throws {
+package struct PostgresJSON: PostgresEncodable, Equatable {
+    package var text: String
+    package init(text: String) { self.text = text }
+    package init<T: Encodable>(encoding value: T, encoder: JSONEncoder = JSONEncoder()) throws {
         self.text = String(decoding: try encoder.encode(value), as: UTF8.self)
     }
-    public var postgresText: String? { text }
-    public func decode<T: Decodable>(_ type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws -> T {
+    package var postgresText: String? { text }
+    package func decode<T: Decodable>(_ type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws -> T {
         try decoder.decode(type, from: Data(text.utf8))
     }
 }
 
 /// A Swift type that can be read from a column's text form.
-public protocol PostgresDecodable {
+package protocol PostgresDecodable {
     /// Returns nil when the text does not fit the type.
     init?(postgresText text: String)
 }
 
-extension String: PostgresDecodable { public init?(postgresText text: String) { self = text } }
-extension Int: PostgresDecodable { public init?(postgresText text: String) { self.init(text) } }
-extension Int64: PostgresDecodable { public init?(postgresText text: String) { self.init(text) } }
-extension Int32: PostgresDecodable { public init?(postgresText text: String) { self.init(text) } }
+extension String: PostgresDecodable { package init?(postgresText text: String) { self = text } }
+extension Int: PostgresDecodable { package init?(postgresText text: String) { self.init(text) } }
+extension Int64: PostgresDecodable { package init?(postgresText text: String) { self.init(text) } }
+extension Int32: PostgresDecodable { package init?(postgresText text: String) { self.init(text) } }
 extension Double: PostgresDecodable {
-    public init?(postgresText text: String) {
+    package init?(postgresText text: String) {
         switch text {
         case "NaN": self = .nan
         case "Infinity": self = .infinity
@@ -77,13 +77,13 @@ extension Double: PostgresDecodable {
     }
 }
 extension Decimal: PostgresDecodable {
-    public init?(postgresText text: String) {
+    package init?(postgresText text: String) {
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
         self = value
     }
 }
 extension Bool: PostgresDecodable {
-    public init?(postgresText text: String) {
+    package init?(postgresText text: String) {
         switch text {
         case "t", "true": self = true
         case "f", "false": self = false
@@ -92,17 +92,17 @@ extension Bool: PostgresDecodable {
     }
 }
 extension Date: PostgresDecodable {
-    public init?(postgresText text: String) {
+    package init?(postgresText text: String) {
         guard let date = PostgresTimestamp.parse(text) else { return nil }
         self = date
     }
 }
 extension PostgresJSON: PostgresDecodable {
-    public init?(postgresText text: String) { self.text = text }
+    package init?(postgresText text: String) { self.text = text }
 }
 extension Array: PostgresDecodable where Element: FixedWidthInteger {
     /// One-dimensional integer arrays: `{1,2,3}`, `{}`. NULL elements do not fit.
-    public init?(postgresText text: String) {
+    package init?(postgresText text: String) {
         guard text.hasPrefix("{"), text.hasSuffix("}") else { return nil }
         let body = text.dropFirst().dropLast()
         if body.isEmpty { self = []; return }

@@ -1,7 +1,7 @@
-public import CrosswalkModel
+package import CrosswalkModel
 
 /// What a column holds, in terms of the interchange format.
-public enum Field: Hashable, Sendable, CustomStringConvertible {
+package enum Field: Hashable, Sendable, CustomStringConvertible {
     /// A policy cell holding code and name (`II-3-(2)-② 名前`) or either alone.
     case policy
     case policyCode
@@ -29,7 +29,7 @@ public enum Field: Hashable, Sendable, CustomStringConvertible {
     case fiscalYear
     case organization
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .policy: "policy"
         case .policyCode: "policy-code"

@@ -5,65 +5,65 @@ import EvaluationTables
 /// field, and the facts a table may not state (unit, fiscal year, organization).
 /// Everything is optional; what is declared overrides what the reader would guess.
 /// docs/LAYOUTS.md documents the file format.
-public struct TableLayout: Sendable, Equatable {
-    public enum ColumnReference: Sendable, Equatable {
+package struct TableLayout: Sendable, Equatable {
+    package enum ColumnReference: Sendable, Equatable {
         /// 0-based column index (from a letter: `D` = 3).
         case letter(Int)
         /// Header text, matched width- and space-insensitively.
         case header(String)
     }
 
-    public struct Column: Sendable, Equatable {
-        public var field: Field
-        public var reference: ColumnReference
+    package struct Column: Sendable, Equatable {
+        package var field: Field
+        package var reference: ColumnReference
         /// Line of the layout file that declared it (for messages).
-        public var line: Int
+        package var line: Int
     }
 
-    public enum Unit: String, Sendable, Equatable {
+    package enum Unit: String, Sendable, Equatable {
         case yen = "円"
         case thousandYen = "千円"
     }
 
-    public enum YenRounding: String, Sendable, Equatable {
+    package enum YenRounding: String, Sendable, Equatable {
         /// A 円 amount that is not whole 千円 refuses the document.
         case exact
         /// Round half up (away from zero) to 千円, with a warning per cell.
         case nearest
     }
 
-    public var file: String
-    public var sheet: String?
+    package var file: String
+    package var sheet: String?
     /// 1-based rows of the header (one or two).
-    public var headerRows: ClosedRange<Int>?
-    public var unit: Unit?
-    public var yenRounding: YenRounding = .exact
-    public var fiscalYear: Int?
-    public var organization: String?
-    public var columns: [Column] = []
+    package var headerRows: ClosedRange<Int>?
+    package var unit: Unit?
+    package var yenRounding: YenRounding = .exact
+    package var fiscalYear: Int?
+    package var organization: String?
+    package var columns: [Column] = []
     /// Only the declared columns are read (`guess = off`); else declared columns
     /// override the guessed ones and the rest are still guessed.
-    public var guess = true
+    package var guess = true
     /// Grades of the table's own scale (`grade.A = 順調`): written grade → its meaning.
-    public var grades: [String: String] = [:]
+    package var grades: [String: String] = [:]
 
-    public init(file: String) {
+    package init(file: String) {
         self.file = file
     }
 }
 
 /// A layout file line that cannot be used. `description` is `file:line: reason`.
-public struct LayoutError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var file: String
-    public var line: Int
-    public var reason: String
+package struct LayoutError: Error, CustomStringConvertible, Sendable, Equatable {
+    package var file: String
+    package var line: Int
+    package var reason: String
 
-    public var description: String { "\(file):\(line): \(reason)" }
+    package var description: String { "\(file):\(line): \(reason)" }
 }
 
 extension TableLayout {
     /// Parses a layout file: the `key = value` lines of `KeyValueText`.
-    public static func parse(text: String, file: String) throws(LayoutError) -> TableLayout {
+    package static func parse(text: String, file: String) throws(LayoutError) -> TableLayout {
         var layout = TableLayout(file: file)
         var seen: [String: Int] = [:]
         let lines: [KeyValueText.Line]

@@ -1,17 +1,17 @@
-public import CrosswalkModel
-public import EvaluationTables
+package import CrosswalkModel
+package import EvaluationTables
 import Foundation
 
 /// Reads a CSV or XLSX evaluation table into the interchange model, through a declared
 /// layout or the header names it recognises. No I/O: the caller reads the file.
-public enum TableReader {
-    public struct Limits: Sendable, Equatable {
+package enum TableReader {
+    package struct Limits: Sendable, Equatable {
         /// Largest file accepted, in bytes as handed to the reader.
-        public var maxFileBytes: Int
+        package var maxFileBytes: Int
         /// Largest xlsx part accepted once inflated (the zip-bomb guard).
-        public var maxPartBytes: Int
+        package var maxPartBytes: Int
 
-        public init(maxFileBytes: Int = 64 << 20, maxPartBytes: Int = 128 << 20) {
+        package init(maxFileBytes: Int = 64 << 20, maxPartBytes: Int = 128 << 20) {
             self.maxFileBytes = maxFileBytes
             self.maxPartBytes = maxPartBytes
         }
@@ -19,13 +19,13 @@ public enum TableReader {
 
     /// True for the files this reader is for: `.csv` and `.xlsx` (published `.txt`
     /// tables stay with `EvaluationReader`).
-    public static func handles(_ source: String) -> Bool {
+    package static func handles(_ source: String) -> Bool {
         let lower = source.lowercased()
         return lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx")
     }
 
     /// Reads a layout file's bytes (UTF-8 with or without BOM, or CP932, like the tables).
-    public static func layout(bytes: [UInt8], file: String) throws(LayoutError) -> TableLayout {
+    package static func layout(bytes: [UInt8], file: String) throws(LayoutError) -> TableLayout {
         let text: String
         do {
             text = try CellText.decode(bytes, source: file).text
@@ -37,7 +37,7 @@ public enum TableReader {
 
     /// One document from a CSV (by default) or XLSX file (by its `.xlsx` name or zip bytes).
     /// `sha256` nil: computed here.
-    public static func read(
+    package static func read(
         bytes: [UInt8], source: String, sha256: String? = nil, layout: TableLayout? = nil, limits: Limits = .init()
     ) throws(ReadError) -> EvaluationDocument {
         if bytes.count > limits.maxFileBytes {

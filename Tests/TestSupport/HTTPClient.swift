@@ -1,18 +1,18 @@
 import Foundation
 
-public struct HTTPResponse {
-    public var status: Int
+package struct HTTPResponse {
+    package var status: Int
     /// Lower-cased names.
-    public var headers: [String: String]
-    public var body: String
+    package var headers: [String: String]
+    package var body: String
 }
 
-public struct HTTPFormatError: Error, CustomStringConvertible {
-    public var description: String
+package struct HTTPFormatError: Error, CustomStringConvertible {
+    package var description: String
 }
 
 /// Reads one response: status line, headers, then exactly `content-length` bytes of body.
-public func readResponse(_ client: TestClient, bodyExpected: Bool = true) async throws -> HTTPResponse {
+package func readResponse(_ client: TestClient, bodyExpected: Bool = true) async throws -> HTTPResponse {
     let statusLine = try await client.readLine()
     let parts = statusLine.split(separator: " ", maxSplits: 2)
     guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
@@ -35,7 +35,7 @@ public func readResponse(_ client: TestClient, bodyExpected: Bool = true) async 
 }
 
 /// One `GET` on a fresh connection that asks to be closed afterwards.
-public func get(port: Int, _ path: String) async throws -> HTTPResponse {
+package func get(port: Int, _ path: String) async throws -> HTTPResponse {
     let client = try await TestClient.connect(port: port)
     try await client.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     let response = try await readResponse(client)

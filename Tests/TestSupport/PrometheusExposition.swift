@@ -5,37 +5,37 @@ import Foundation
 /// What a Prometheus server would read from a page, refusing anything the format does not allow,
 /// plus two rules of our own: every sample's family has HELP and TYPE before it, and a
 /// family's lines are contiguous.
-public struct Exposition {
-    public struct Family {
-        public var name: String
-        public var type = ""
-        public var help = ""
-        public var hasHelp = false
-        public var hasType = false
-        public var samples: [Sample] = []
+package struct Exposition {
+    package struct Family {
+        package var name: String
+        package var type = ""
+        package var help = ""
+        package var hasHelp = false
+        package var hasType = false
+        package var samples: [Sample] = []
     }
 
-    public struct Sample: Equatable {
-        public var labels: [String: String]
-        public var value: Double
+    package struct Sample: Equatable {
+        package var labels: [String: String]
+        package var value: Double
     }
 
-    public struct ParseError: Error, CustomStringConvertible {
-        public var line: Int
-        public var message: String
-        public var text: String
-        public var description: String { "line \(line): \(message): \(text)" }
+    package struct ParseError: Error, CustomStringConvertible {
+        package var line: Int
+        package var message: String
+        package var text: String
+        package var description: String { "line \(line): \(message): \(text)" }
     }
 
-    public private(set) var families: [Family] = []
+    package private(set) var families: [Family] = []
 
-    public func family(_ name: String) -> Family? { families.first { $0.name == name } }
+    package func family(_ name: String) -> Family? { families.first { $0.name == name } }
 
-    public func value(_ name: String, _ labels: [String: String]) -> Double? {
+    package func value(_ name: String, _ labels: [String: String]) -> Double? {
         family(name)?.samples.first { $0.labels == labels }?.value
     }
 
-    public static func parse(_ text: String) throws -> Exposition {
+    package static func parse(_ text: String) throws -> Exposition {
         var page = Exposition()
         guard text.isEmpty || text.utf8.last == UInt8(ascii: "\n") else {
             throw ParseError(line: 0, message: "the last line is not terminated", text: "")
@@ -116,7 +116,7 @@ public struct Exposition {
     }
 
     /// `name="value",…}`, with the opening brace already read.
-    public func readLabels(_ rest: inout Substring.UnicodeScalarView) throws -> [String: String] {
+    package func readLabels(_ rest: inout Substring.UnicodeScalarView) throws -> [String: String] {
         var labels: [String: String] = [:]
         while true {
             if rest.first == "}" {
@@ -152,7 +152,7 @@ public struct Exposition {
     }
 
     /// HELP text escapes only `\\` and `\n`; any other escape is an error.
-    public func unescapeHelp(_ text: String) throws -> String {
+    package func unescapeHelp(_ text: String) throws -> String {
         var out = String.UnicodeScalarView()
         var scalars = text.unicodeScalars[...]
         while let c = scalars.popFirst() {
@@ -170,24 +170,24 @@ public struct Exposition {
     }
 
     /// Takes the longest run of name characters (letters, digits, `_`, and `:` for metric names).
-    public func takeName(_ rest: inout Substring.UnicodeScalarView, colon: Bool) -> String {
+    package func takeName(_ rest: inout Substring.UnicodeScalarView, colon: Bool) -> String {
         let name = rest.prefix { isNameScalar($0, colon: colon) || isDigit($0) }
         rest = rest.dropFirst(name.count)
         return String(name)
     }
 
-    public func isValidName(_ name: String, colon: Bool) -> Bool {
+    package func isValidName(_ name: String, colon: Bool) -> Bool {
         guard let first = name.unicodeScalars.first, isNameScalar(first, colon: colon) else { return false }
         return name.unicodeScalars.allSatisfy { isNameScalar($0, colon: colon) || isDigit($0) }
     }
 
-    public func isNameScalar(_ c: Unicode.Scalar, colon: Bool) -> Bool {
+    package func isNameScalar(_ c: Unicode.Scalar, colon: Bool) -> Bool {
         ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" || (colon && c == ":")
     }
 
-    public func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+    package func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
 
-    public func number(_ text: String) throws -> Double {
+    package func number(_ text: String) throws -> Double {
         switch text {
         case "NaN": return .nan
         case "+Inf", "Inf": return .infinity

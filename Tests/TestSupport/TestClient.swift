@@ -2,15 +2,15 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-public struct TestTimeout: Error, CustomStringConvertible {
-    public var what: String
-    public var description: String { "timed out waiting for \(what)" }
-    public init(what: String) { self.what = what }
+package struct TestTimeout: Error, CustomStringConvertible {
+    package var what: String
+    package var description: String { "timed out waiting for \(what)" }
+    package init(what: String) { self.what = what }
 }
 
 /// A plain TCP client over a real socket. Received bytes accumulate in a locked buffer; the
 /// read helpers poll it until what they wait for is there (the deadline only avoids hanging).
-public final class TestClient: Sendable {
+package final class TestClient: Sendable {
     private struct Received {
         var bytes: [UInt8] = []
         var closed = false
@@ -44,9 +44,9 @@ public final class TestClient: Sendable {
         }
     }
 
-    public let channel: Channel
+    package let channel: Channel
     private let box: NIOLockedValueBox<Received>
-    public let timeout: Duration
+    package let timeout: Duration
 
     private init(channel: Channel, box: NIOLockedValueBox<Received>, timeout: Duration) {
         self.channel = channel
@@ -54,7 +54,7 @@ public final class TestClient: Sendable {
         self.timeout = timeout
     }
 
-    public static func connect(port: Int, timeout: Duration = .seconds(15)) async throws -> TestClient {
+    package static func connect(port: Int, timeout: Duration = .seconds(15)) async throws -> TestClient {
         let box = NIOLockedValueBox(Received())
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: true)
@@ -67,20 +67,20 @@ public final class TestClient: Sendable {
         return TestClient(channel: channel, box: box, timeout: timeout)
     }
 
-    public func send(_ text: String) async throws {
+    package func send(_ text: String) async throws {
         try await send(bytes: Array(text.utf8))
     }
 
-    public func send(bytes: [UInt8]) async throws {
+    package func send(bytes: [UInt8]) async throws {
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
     }
 
     /// Half-closes: no more requests from this side.
-    public func shutdownOutput() async throws {
+    package func shutdownOutput() async throws {
         try await channel.close(mode: .output)
     }
 
-    public func close() async {
+    package func close() async {
         try? await channel.close()
     }
 
@@ -95,7 +95,7 @@ public final class TestClient: Sendable {
     }
 
     /// The next line (without its CRLF / LF).
-    public func readLine() async throws -> String {
+    package func readLine() async throws -> String {
         try await wait("a line") { r in
             guard let nl = r.bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
             var line = Array(r.bytes[..<nl])
@@ -106,7 +106,7 @@ public final class TestClient: Sendable {
     }
 
     /// Exactly `count` bytes.
-    public func read(count: Int) async throws -> [UInt8] {
+    package func read(count: Int) async throws -> [UInt8] {
         try await wait("\(count) bytes") { r in
             guard r.bytes.count >= count else { return nil }
             let out = Array(r.bytes[..<count])
@@ -116,13 +116,13 @@ public final class TestClient: Sendable {
     }
 
     /// Reads as many bytes as `expected` has and returns them as a string (for byte-exact RESP checks).
-    public func read(matching expected: String) async throws -> String {
+    package func read(matching expected: String) async throws -> String {
         String(decoding: try await read(count: expected.utf8.count), as: UTF8.self)
     }
 
     /// Waits until the server closes the connection; returns what arrived before that.
     @discardableResult
-    public func readUntilClosed() async throws -> String {
+    package func readUntilClosed() async throws -> String {
         try await wait("the connection to close") { r in
             guard r.closed else { return nil }
             let out = String(decoding: r.bytes, as: UTF8.self)
@@ -132,14 +132,14 @@ public final class TestClient: Sendable {
     }
 
     /// Whether the server has closed the connection (now).
-    public var isClosed: Bool { box.withLockedValue { $0.closed } }
+    package var isClosed: Bool { box.withLockedValue { $0.closed } }
 
     /// Bytes received but not yet read.
-    public var pending: [UInt8] { box.withLockedValue { $0.bytes } }
+    package var pending: [UInt8] { box.withLockedValue { $0.bytes } }
 }
 
 /// Encodes a request as RESP.
-public func resp(_ args: String...) -> String {
+package func resp(_ args: String...) -> String {
     var out = "*\(args.count)\r\n"
     for a in args { out += "$\(a.utf8.count)\r\n\(a)\r\n" }
     return out

@@ -3,7 +3,7 @@ import Postgres
 
 /// One private PostgreSQL cluster per test process, started on first use and
 /// destroyed when the process exits; each test gets a database of its own.
-public enum TestDatabase {
+package enum TestDatabase {
     static let directory = URL(fileURLWithPath: NSTemporaryDirectory())
         .appendingPathComponent("crosswalk-tests-\(getpid())")
 
@@ -14,10 +14,10 @@ public enum TestDatabase {
     }()
 
     /// The running test cluster.
-    public static func endpoint() throws -> LocalCluster.Endpoint { try cluster.get() }
+    package static func endpoint() throws -> LocalCluster.Endpoint { try cluster.get() }
 
     /// Creates an empty database and returns its connection string.
-    public static func create(_ label: String = #function) async throws -> String {
+    package static func create(_ label: String = #function) async throws -> String {
         let endpoint = try endpoint()
         let safeLabel = label.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(30)
         let name = "t_\(safeLabel)_\(UInt32.random(in: 0...UInt32.max))"
@@ -34,7 +34,7 @@ public enum TestDatabase {
     }
 
     /// Creates a database and a pool on it; the pool is shut down after `body`.
-    public static func withPool<T>(
+    package static func withPool<T>(
         _ label: String = #function, maxConnections: Int = 4,
         _ body: (PostgresPool, String) async throws -> T
     ) async throws -> T {

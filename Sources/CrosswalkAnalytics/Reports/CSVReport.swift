@@ -3,18 +3,18 @@ import Foundation
 /// RFC 4180 CSV: fields with a comma, quote, CR or LF are quoted (quotes doubled),
 /// records end in CRLF, and the file starts with a UTF-8 byte-order mark so that
 /// Excel (Japanese Windows, which otherwise assumes Shift_JIS) reads it as UTF-8.
-public struct CSVReport: Sendable {
-    public static let byteOrderMark = "\u{FEFF}"
+package struct CSVReport: Sendable {
+    package static let byteOrderMark = "\u{FEFF}"
 
     /// Whether text fields that a spreadsheet would run as a formula (`=`, `+`, `-`,
     /// `@`, tab, CR first) are written with a leading `'`. Numbers are never changed.
-    public var guardFormulas: Bool
+    package var guardFormulas: Bool
 
-    public init(guardFormulas: Bool = true) {
+    package init(guardFormulas: Bool = true) {
         self.guardFormulas = guardFormulas
     }
 
-    public func render(_ table: CSVTable) -> String {
+    package func render(_ table: CSVTable) -> String {
         var out = Self.byteOrderMark
         out += record(table.header.map(CSVField.text))
         for row in table.rows { out += record(row) }
@@ -38,7 +38,7 @@ public struct CSVReport: Sendable {
     }
 
     /// The field as RFC 4180 writes it: quoted only when it has to be.
-    public static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         let needsQuotes = text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
         guard needsQuotes else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

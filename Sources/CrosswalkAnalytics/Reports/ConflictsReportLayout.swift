@@ -3,7 +3,7 @@ import Foundation
 
 /// Programs whose listings under different policies disagree.
 extension ConflictsReport {
-    public var document: ReportDocument {
+    package var document: ReportDocument {
         var rows: [[Cell]] = []
         for program in programs {
             for conflict in program.conflicts {
@@ -44,7 +44,7 @@ extension ConflictsReport {
     }
 
     /// A listing's value as text: goals `11, 16`; amounts `2023年度 決算額 3,947 / …`; grade as written.
-    public static func valueText(_ value: JSONValue, field: String) -> String {
+    package static func valueText(_ value: JSONValue, field: String) -> String {
         switch value {
         case .null: return "—"
         case .string(let text): return text.isEmpty ? "—" : text
@@ -76,7 +76,7 @@ extension ConflictsReport {
     }
 
     /// One row per listing of each disagreement.
-    public var csvTable: CSVTable {
+    package var csvTable: CSVTable {
         var rows: [[CSVField]] = []
         for program in programs {
             for conflict in program.conflicts {

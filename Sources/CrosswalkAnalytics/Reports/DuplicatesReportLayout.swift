@@ -3,7 +3,7 @@ import Foundation
 
 /// Programs listed under several policies, and what adding up per-policy totals double counts.
 extension DuplicatesReport {
-    public var document: ReportDocument {
+    package var document: ReportDocument {
         let totals = Table(
             columns: [.init("施策別合計の和（重複あり）", numeric: true), .init("重複除外の総額", numeric: true), .init("重複計上額", numeric: true)],
             rows: [[.number(naivePerPolicyTotal), .number(deduplicatedTotal), .number(doubleCounted)]]
@@ -42,7 +42,7 @@ extension DuplicatesReport {
     }
 
     /// One row per listing of a duplicated program, then the three totals.
-    public var csvTable: CSVTable {
+    package var csvTable: CSVTable {
         let context: [CSVField] = [.optional(fiscalYear.map(Int64.init)), .text(amount.rawValue)]
         var rows: [[CSVField]] = []
         for program in programs {

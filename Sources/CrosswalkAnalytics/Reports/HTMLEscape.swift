@@ -1,7 +1,7 @@
 /// Text for HTML element content and quoted attribute values.
-public enum HTMLEscape {
+package enum HTMLEscape {
     /// Escapes `&`, `<`, `>`, `"` and `'`; everything else is written as is (UTF-8).
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -3,17 +3,17 @@ import Foundation
 /// One self-contained HTML file: inline CSS and inline SVG, no scripts, no fonts or
 /// images from the network. Japanese text uses a stack of common Japanese system
 /// fonts and falls back to the browser's sans-serif. Every text value is escaped.
-public struct HTMLReport: Sendable {
-    public var chart = SVGBarChart()
+package struct HTMLReport: Sendable {
+    package var chart = SVGBarChart()
 
-    public init() {}
+    package init() {}
 
-    public static let fontStack = """
+    package static let fontStack = """
         "Hiragino Kaku Gothic ProN", "Hiragino Sans", "Yu Gothic UI", "Yu Gothic", YuGothic, Meiryo, \
         "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAPGothic", sans-serif
         """
 
-    public func render(_ document: ReportDocument) -> String {
+    package func render(_ document: ReportDocument) -> String {
         var out = """
             <!DOCTYPE html>
             <html lang="ja">

@@ -1,7 +1,7 @@
 /// Re-indents JSON text without parsing its values, so numbers keep exactly the
 /// digits the database wrote (`1315.667` stays `1315.667`) and keys keep their order.
-public enum JSONPretty {
-    public static func format(_ json: String, indent: String = "  ") -> String {
+package enum JSONPretty {
+    package static func format(_ json: String, indent: String = "  ") -> String {
         let scalars = Array(json.unicodeScalars)
         var out = String.UnicodeScalarView()
         var depth = 0

@@ -3,10 +3,10 @@ import Foundation
 /// GitHub-flavoured Markdown: headings, the counting mode as a quote, facts as a
 /// list, pipe tables (numbers right-aligned). Text is escaped so that names with
 /// `|`, `*`, `<` and the like print as written and never become markup.
-public struct MarkdownReport: Sendable {
-    public init() {}
+package struct MarkdownReport: Sendable {
+    package init() {}
 
-    public func render(_ document: ReportDocument) -> String {
+    package func render(_ document: ReportDocument) -> String {
         var out = "# \(Self.escape(document.title))\n\n"
         if let counting = document.counting {
             out += "> **\(Self.escape(counting.headline))**\n"
@@ -57,7 +57,7 @@ public struct MarkdownReport: Sendable {
 
     /// Escapes Markdown punctuation with backslashes and `&`, `<`, `>` as entities;
     /// line breaks become spaces (a table row is one line).
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Policies of a year with their program counts and the bureau's grade.
 extension PoliciesReport {
-    public var document: ReportDocument {
+    package var document: ReportDocument {
         ReportDocument(
             title: "施策一覧 \(ReportText.fiscalYear(fiscalYear))",
             facts: [
@@ -23,7 +23,7 @@ extension PoliciesReport {
         )
     }
 
-    public var csvTable: CSVTable {
+    package var csvTable: CSVTable {
         CSVTable(
             header: ["fiscal_year", "code", "name", "programs", "evaluation"],
             rows: policies.map { [.optional(fiscalYear.map(Int64.init)), .text($0.code), .text($0.name), .number($0.programs), .optional($0.evaluation)] }
@@ -33,7 +33,7 @@ extension PoliciesReport {
 
 /// One policy: its evaluations and the programs listed under it, newest year first.
 extension PolicyDetailReport {
-    public var document: ReportDocument {
+    package var document: ReportDocument {
         ReportDocument(
             title: "施策 \(code) \(name)",
             facts: [
@@ -60,7 +60,7 @@ extension PolicyDetailReport {
     }
 
     /// One row per program listing.
-    public var csvTable: CSVTable {
+    package var csvTable: CSVTable {
         CSVTable(
             header: ["code", "policy_name", "fiscal_year", "no", "program_id", "program", "department", "relisted", "goals", "grade", "settled_thousand_yen"],
             rows: programs.map { program in

@@ -1,28 +1,28 @@
-public import CrosswalkModel
-public import Foundation
-public import Postgres
+package import CrosswalkModel
+package import Foundation
+package import Postgres
 
 /// Which report, for which year and amounts.
-public struct ReportRequest: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct ReportRequest: Sendable, Equatable {
+    package enum Kind: String, Sendable, CaseIterable {
         case sdg, duplicates, conflicts, policy
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// nil: the newest fiscal year with listings.
-    public var fiscalYear: Int?
+    package var fiscalYear: Int?
     /// sdg and duplicates.
-    public var amount: AmountKind
+    package var amount: AmountKind
     /// sdg only.
-    public var mode: Analytics.Mode
+    package var mode: Analytics.Mode
     /// sdg only: one organization's documents.
-    public var organization: String?
+    package var organization: String?
     /// One municipality, by name or code; nil: all of them.
-    public var municipality: String?
+    package var municipality: String?
     /// policy only: one policy (code in either width) instead of the year's list.
-    public var policyCode: String?
+    package var policyCode: String?
 
-    public init(kind: Kind, fiscalYear: Int? = nil, amount: AmountKind = .settled, mode: Analytics.Mode = .gross,
+    package init(kind: Kind, fiscalYear: Int? = nil, amount: AmountKind = .settled, mode: Analytics.Mode = .gross,
                 organization: String? = nil, municipality: String? = nil, policyCode: String? = nil) {
         self.kind = kind
         self.fiscalYear = fiscalYear
@@ -35,8 +35,8 @@ public struct ReportRequest: Sendable, Equatable {
 }
 
 /// A report as the SQL answered it (`json`, JSON text) and decoded (`content`).
-public struct Report: Sendable {
-    public enum Content: Sendable {
+package struct Report: Sendable {
+    package enum Content: Sendable {
         case sdg(SDGReport)
         case duplicates(DuplicatesReport)
         case conflicts(ConflictsReport)
@@ -44,11 +44,11 @@ public struct Report: Sendable {
         case policy(PolicyDetailReport)
     }
 
-    public var json: String
-    public var content: Content
+    package var json: String
+    package var content: Content
 
     /// Decodes the SQL answer for `kind` (for `policy`, `detail` selects the one-policy shape).
-    public static func decode(_ json: PostgresJSON, kind: ReportRequest.Kind, detail: Bool = false) throws -> Report {
+    package static func decode(_ json: PostgresJSON, kind: ReportRequest.Kind, detail: Bool = false) throws -> Report {
         let decoder = EvaluationJSON.decoder()
         let content: Content
         switch kind {
@@ -68,7 +68,7 @@ public struct Report: Sendable {
     }
 
     /// The report laid out for Markdown and HTML.
-    public var document: ReportDocument {
+    package var document: ReportDocument {
         switch content {
         case .sdg(let report): report.document
         case .duplicates(let report): report.document
@@ -79,7 +79,7 @@ public struct Report: Sendable {
     }
 
     /// The report as one flat table for CSV.
-    public var csvTable: CSVTable {
+    package var csvTable: CSVTable {
         switch content {
         case .sdg(let report): report.csvTable
         case .duplicates(let report): report.csvTable
@@ -90,7 +90,7 @@ public struct Report: Sendable {
     }
 
     /// The report in `format`, as the text to write (UTF-8).
-    public func rendered(as format: ReportFormat) -> String {
+    package func rendered(as format: ReportFormat) -> String {
         switch format {
         case .json: JSONPretty.format(json) + "\n"
         case .csv: CSVReport().render(csvTable)
@@ -100,11 +100,11 @@ public struct Report: Sendable {
     }
 }
 
-public enum ReportFormat: String, Sendable, CaseIterable {
+package enum ReportFormat: String, Sendable, CaseIterable {
     case json, csv, md, html
 
     /// The format a file name's extension names (`sdg.csv`, `report.markdown`), or nil.
-    public init?(fileExtension: String) {
+    package init?(fileExtension: String) {
         switch fileExtension.lowercased() {
         case "json": self = .json
         case "csv": self = .csv
@@ -115,14 +115,14 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     }
 }
 
-public struct ReportError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct ReportError: Error, CustomStringConvertible, Sendable {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 extension Analytics {
     /// Runs the SQL function behind `request` and decodes its answer.
-    public func report(_ request: ReportRequest) async throws -> Report {
+    package func report(_ request: ReportRequest) async throws -> Report {
         switch request.kind {
         case .sdg:
             let json = try await sdgReport(

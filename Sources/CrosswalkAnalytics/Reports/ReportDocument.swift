@@ -1,17 +1,17 @@
-public import Foundation
+package import Foundation
 
 /// A report laid out for reading, independent of the output format: what Markdown
 /// and HTML render. (CSV renders a `CSVTable` instead: one flat table.)
-public struct ReportDocument: Sendable, Equatable {
-    public var title: String
+package struct ReportDocument: Sendable, Equatable {
+    package var title: String
     /// Facts stated under the title: fiscal year, amount kind, totals.
-    public var facts: [Fact]
+    package var facts: [Fact]
     /// The counting rule, shown prominently (SDG and duplicates reports).
-    public var counting: Counting?
-    public var chart: BarChart?
-    public var sections: [Section]
+    package var counting: Counting?
+    package var chart: BarChart?
+    package var sections: [Section]
 
-    public init(title: String, facts: [Fact] = [], counting: Counting? = nil, chart: BarChart? = nil, sections: [Section] = []) {
+    package init(title: String, facts: [Fact] = [], counting: Counting? = nil, chart: BarChart? = nil, sections: [Section] = []) {
         self.title = title
         self.facts = facts
         self.counting = counting
@@ -19,31 +19,31 @@ public struct ReportDocument: Sendable, Equatable {
         self.sections = sections
     }
 
-    public struct Fact: Sendable, Equatable {
-        public var label: String
-        public var value: String
-        public init(_ label: String, _ value: String) {
+    package struct Fact: Sendable, Equatable {
+        package var label: String
+        package var value: String
+        package init(_ label: String, _ value: String) {
             self.label = label
             self.value = value
         }
     }
 
-    public struct Counting: Sendable, Equatable {
+    package struct Counting: Sendable, Equatable {
         /// One line naming the mode.
-        public var headline: String
+        package var headline: String
         /// Sentences explaining it (the SQL's `counting` text among them).
-        public var sentences: [String]
-        public init(headline: String, sentences: [String]) {
+        package var sentences: [String]
+        package init(headline: String, sentences: [String]) {
             self.headline = headline
             self.sentences = sentences
         }
     }
 
-    public struct Section: Sendable, Equatable {
-        public var heading: String
-        public var note: String?
-        public var table: Table
-        public init(heading: String, note: String? = nil, table: Table) {
+    package struct Section: Sendable, Equatable {
+        package var heading: String
+        package var note: String?
+        package var table: Table
+        package init(heading: String, note: String? = nil, table: Table) {
             self.heading = heading
             self.note = note
             self.table = table
@@ -52,27 +52,27 @@ public struct ReportDocument: Sendable, Equatable {
 }
 
 /// A table of cells; `footer` rows are totals.
-public struct Table: Sendable, Equatable {
-    public var columns: [Column]
-    public var rows: [[Cell]]
-    public var footer: [[Cell]]
+package struct Table: Sendable, Equatable {
+    package var columns: [Column]
+    package var rows: [[Cell]]
+    package var footer: [[Cell]]
     /// Shown instead of an empty body.
-    public var emptyText: String
+    package var emptyText: String
 
-    public init(columns: [Column], rows: [[Cell]], footer: [[Cell]] = [], emptyText: String = "該当なし") {
+    package init(columns: [Column], rows: [[Cell]], footer: [[Cell]] = [], emptyText: String = "該当なし") {
         self.columns = columns
         self.rows = rows
         self.footer = footer
         self.emptyText = emptyText
     }
 
-    public struct Column: Sendable, Equatable {
-        public var title: String
+    package struct Column: Sendable, Equatable {
+        package var title: String
         /// Right-aligned, never wrapped.
-        public var numeric: Bool
+        package var numeric: Bool
         /// Short text kept on one line (codes, departments, years).
-        public var nowrap: Bool
-        public init(_ title: String, numeric: Bool = false, nowrap: Bool = false) {
+        package var nowrap: Bool
+        package init(_ title: String, numeric: Bool = false, nowrap: Bool = false) {
             self.title = title
             self.numeric = numeric
             self.nowrap = nowrap
@@ -80,7 +80,7 @@ public struct Table: Sendable, Equatable {
     }
 }
 
-public enum Cell: Sendable, Equatable {
+package enum Cell: Sendable, Equatable {
     case text(String)
     /// Written with thousands separators.
     case number(Decimal)
@@ -92,20 +92,20 @@ public enum Cell: Sendable, Equatable {
     case lines([String])
     case empty
 
-    public struct GoalMark: Sendable, Equatable {
-        public var goal: Int
-        public var color: String
-        public init(_ goal: Int, color: String) {
+    package struct GoalMark: Sendable, Equatable {
+        package var goal: Int
+        package var color: String
+        package init(_ goal: Int, color: String) {
             self.goal = goal
             self.color = color
         }
     }
 
-    public static func number(_ value: Int64) -> Cell { .number(Decimal(value)) }
-    public static func number(_ value: Int) -> Cell { .number(Decimal(value)) }
+    package static func number(_ value: Int64) -> Cell { .number(Decimal(value)) }
+    package static func number(_ value: Int) -> Cell { .number(Decimal(value)) }
 
     /// The cell as plain text (Markdown, and HTML where no markup is needed).
-    public var plainText: String {
+    package var plainText: String {
         switch self {
         case .text(let text): text
         case .number(let value): ReportText.grouped(value)
@@ -118,25 +118,25 @@ public enum Cell: Sendable, Equatable {
 }
 
 /// A horizontal bar chart: one bar per entry, in the entry's colour.
-public struct BarChart: Sendable, Equatable {
-    public var title: String
+package struct BarChart: Sendable, Equatable {
+    package var title: String
     /// Written after each value: `千円`.
-    public var unit: String
-    public var bars: [Bar]
+    package var unit: String
+    package var bars: [Bar]
 
-    public init(title: String, unit: String, bars: [Bar]) {
+    package init(title: String, unit: String, bars: [Bar]) {
         self.title = title
         self.unit = unit
         self.bars = bars
     }
 
-    public struct Bar: Sendable, Equatable {
+    package struct Bar: Sendable, Equatable {
         /// The goal number, drawn on a square of the bar's colour.
-        public var number: Int
-        public var label: String
-        public var color: String
-        public var value: Decimal
-        public init(number: Int, label: String, color: String, value: Decimal) {
+        package var number: Int
+        package var label: String
+        package var color: String
+        package var value: Decimal
+        package init(number: Int, label: String, color: String, value: Decimal) {
             self.number = number
             self.label = label
             self.color = color
@@ -146,23 +146,23 @@ public struct BarChart: Sendable, Equatable {
 }
 
 /// One flat table for CSV: a header row and records of equal width.
-public struct CSVTable: Sendable, Equatable {
-    public var header: [String]
-    public var rows: [[CSVField]]
-    public init(header: [String], rows: [[CSVField]]) {
+package struct CSVTable: Sendable, Equatable {
+    package var header: [String]
+    package var rows: [[CSVField]]
+    package init(header: [String], rows: [[CSVField]]) {
         self.header = header
         self.rows = rows
     }
 }
 
-public enum CSVField: Sendable, Equatable {
+package enum CSVField: Sendable, Equatable {
     case text(String)
     /// Written plain (no grouping), so spreadsheets read it as a number.
     case number(Decimal)
     case empty
 
-    public static func number(_ value: Int64) -> CSVField { .number(Decimal(value)) }
-    public static func number(_ value: Int) -> CSVField { .number(Decimal(value)) }
-    public static func optional(_ value: Int64?) -> CSVField { value.map { .number(Decimal($0)) } ?? .empty }
-    public static func optional(_ value: String?) -> CSVField { value.map { .text($0) } ?? .empty }
+    package static func number(_ value: Int64) -> CSVField { .number(Decimal(value)) }
+    package static func number(_ value: Int) -> CSVField { .number(Decimal(value)) }
+    package static func optional(_ value: Int64?) -> CSVField { value.map { .number(Decimal($0)) } ?? .empty }
+    package static func optional(_ value: String?) -> CSVField { value.map { .text($0) } ?? .empty }
 }

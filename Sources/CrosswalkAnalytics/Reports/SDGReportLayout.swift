@@ -3,7 +3,7 @@ import Foundation
 
 /// The SDG contribution report laid out: counting mode, chart, goal table, programs.
 extension SDGReport {
-    public var document: ReportDocument {
+    package var document: ReportDocument {
         let withGoals = programs - noGoal.programs
         var facts = [
             ReportDocument.Fact("年度", ReportText.fiscalYear(fiscalYear)),
@@ -57,7 +57,7 @@ extension SDGReport {
     }
 
     /// One row per goal, then `no_goal`, `total_with_goals` and `total`.
-    public var csvTable: CSVTable {
+    package var csvTable: CSVTable {
         let context: [CSVField] = [.optional(fiscalYear.map(Int64.init)), .text(amount.rawValue), .text(mode.rawValue), .optional(organization)]
         var rows = goals.map { goal in
             context + [.text("goal"), .number(goal.goal), .text(goal.nameJa), .text(goal.nameEn), .number(goal.programs), .number(goal.thousandYen)]

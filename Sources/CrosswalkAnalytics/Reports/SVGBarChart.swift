@@ -4,18 +4,18 @@ import Foundation
 /// colour, the label, the bar (length proportional to the value, in the colour) and
 /// the value with thousands separators and the unit. No scripts, no external fonts,
 /// no namespace URL (inline SVG in HTML needs none, and the file names no address).
-public struct SVGBarChart: Sendable {
-    public var width = 1000
-    public var rowHeight = 34
-    public var labelWidth = 330
+package struct SVGBarChart: Sendable {
+    package var width = 1000
+    package var rowHeight = 34
+    package var labelWidth = 330
     /// Room kept right of the longest bar for its value.
-    public var valueWidth = 170
+    package var valueWidth = 170
     /// Used for a colour that is not `#RRGGBB`.
-    public static let fallbackColor = "#888888"
+    package static let fallbackColor = "#888888"
 
-    public init() {}
+    package init() {}
 
-    public func render(_ chart: BarChart) -> String {
+    package func render(_ chart: BarChart) -> String {
         let barArea = Double(width - labelWidth - valueWidth)
         let maximum = chart.bars.map(\.value).max() ?? 0
         let height = rowHeight * chart.bars.count + 12

@@ -3,18 +3,18 @@ import Postgres
 
 /// `SIMILAR [FY n]`: programs of a year that look alike by name, summary and
 /// indicator — possible duplicates under different names or departments.
-public struct SimilarAnswer: JSONAnswer, Codable, Sendable, Equatable {
-    public typealias Program = ProgramRef
+package struct SimilarAnswer: JSONAnswer, Codable, Sendable, Equatable {
+    package typealias Program = ProgramRef
 
-    public struct Pair: Codable, Sendable, Equatable {
-        public var a: Program
-        public var b: Program
-        public var score: Double
-        public var nameScore: Double
-        public var summaryScore: Double?
-        public var indicatorScore: Double?
-        public var fields: [SimilarityField]
-        public var matched: [String]
+    package struct Pair: Codable, Sendable, Equatable {
+        package var a: Program
+        package var b: Program
+        package var score: Double
+        package var nameScore: Double
+        package var summaryScore: Double?
+        package var indicatorScore: Double?
+        package var fields: [SimilarityField]
+        package var matched: [String]
 
         enum CodingKeys: String, CodingKey {
             case a, b, score, fields, matched
@@ -23,21 +23,21 @@ public struct SimilarAnswer: JSONAnswer, Codable, Sendable, Equatable {
     }
 
     /// nil only when the store holds no listings at all.
-    public var fiscalYear: Int?
-    public var threshold: Double
-    public var method: String
+    package var fiscalYear: Int?
+    package var threshold: Double
+    package var method: String
     /// Distinct programs compared (a program listed under several policies is one).
-    public var programs: Int
+    package var programs: Int
     /// Pairs above the threshold before `limit` cut the list.
-    public var pairsFound: Int
-    public var pairs: [Pair]
+    package var pairsFound: Int
+    package var pairs: [Pair]
 
     enum CodingKeys: String, CodingKey {
         case threshold, method, programs, pairs
         case fiscalYear = "fiscal_year", pairsFound = "pairs_found"
     }
 
-    public static let method = "character n-grams of NFKC-folded text (name bigrams, summary trigrams, indicator bigrams), "
+    package static let method = "character n-grams of NFKC-folded text (name bigrams, summary trigrams, indicator bigrams), "
         + "IDF-weighted, cosine with field weights name 0.4 / summary 0.45 / indicator 0.15; "
         + "candidates from an inverted n-gram index with AllPairs prefix filtering (no pair above the threshold is missed); "
         + "pairs are suggestions, never merged"
@@ -49,7 +49,7 @@ extension Analytics {
     /// best first, at most `limit` (nil: all). One query reads the year's programs;
     /// the comparison runs here, in `SimilarityIndex`, within each municipality: two
     /// cities' programs are never one program, so they are never paired.
-    public func similar(fiscalYear: Int? = nil, threshold: Double? = nil, limit: Int? = 100,
+    package func similar(fiscalYear: Int? = nil, threshold: Double? = nil, limit: Int? = 100,
                         options: SimilarityIndex.Options = SimilarityIndex.Options(),
                         municipality: String? = nil) async throws -> SimilarAnswer {
         let threshold = threshold ?? SimilarityIndex.defaultThreshold

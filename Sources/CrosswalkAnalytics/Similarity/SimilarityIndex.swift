@@ -2,10 +2,10 @@ import CrosswalkModel
 import Foundation
 
 /// The texts of a program that similarity compares.
-public enum SimilarityField: UInt8, Sendable, Codable, CaseIterable, CustomStringConvertible {
+package enum SimilarityField: UInt8, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case name = 1, summary = 2, indicator = 3
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .name: "name"
         case .summary: "summary"
@@ -13,12 +13,12 @@ public enum SimilarityField: UInt8, Sendable, Codable, CaseIterable, CustomStrin
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let field = Self.allCases.first(where: { $0.description == text }) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown field \(text)"))
@@ -30,14 +30,14 @@ public enum SimilarityField: UInt8, Sendable, Codable, CaseIterable, CustomStrin
 /// One program as similarity sees it: what it is called, who runs it, what it does
 /// and what it measures. `id` is the program's identity (a program listed under
 /// several policies is one `ProgramText`; repeated ids are merged).
-public struct ProgramText: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var name: String
-    public var department: String
-    public var summary: String?
-    public var indicatorName: String?
+package struct ProgramText: Sendable, Hashable, Codable {
+    package var id: Int64
+    package var name: String
+    package var department: String
+    package var summary: String?
+    package var indicatorName: String?
 
-    public init(id: Int64, name: String, department: String, summary: String? = nil, indicatorName: String? = nil) {
+    package init(id: Int64, name: String, department: String, summary: String? = nil, indicatorName: String? = nil) {
         self.id = id
         self.name = name
         self.department = department
@@ -48,24 +48,24 @@ public struct ProgramText: Sendable, Hashable, Codable {
 
 /// Two programs that look alike: a possible duplicate for a person to check, never
 /// merged automatically. `a < b`.
-public struct SimilarPair: Sendable, Equatable, Codable {
-    public var a: Int64
-    public var b: Int64
+package struct SimilarPair: Sendable, Equatable, Codable {
+    package var a: Int64
+    package var b: Int64
     /// Combined similarity in 0…1: cosine of the programs' IDF-weighted n-gram
     /// vectors, fields weighted by `SimilarityIndex.Options.weights`.
-    public var score: Double
+    package var score: Double
     /// Cosine of the name n-grams alone.
-    public var nameScore: Double
+    package var nameScore: Double
     /// Cosine of the summaries; nil when either program has none.
-    public var summaryScore: Double?
+    package var summaryScore: Double?
     /// Cosine of the indicator names; nil when either program has none.
-    public var indicatorScore: Double?
+    package var indicatorScore: Double?
     /// Fields that are alike on their own (score ≥ `Options.fieldMatch`).
-    public var fields: [SimilarityField]
+    package var fields: [SimilarityField]
     /// What matched, readable: `name: 6 shared bigrams 「テレワーク推進」`.
-    public var matched: [String]
+    package var matched: [String]
 
-    public init(a: Int64, b: Int64, score: Double, nameScore: Double, summaryScore: Double?, indicatorScore: Double?,
+    package init(a: Int64, b: Int64, score: Double, nameScore: Double, summaryScore: Double?, indicatorScore: Double?,
                 fields: [SimilarityField], matched: [String]) {
         self.a = a
         self.b = b
@@ -95,21 +95,21 @@ public struct SimilarPair: Sendable, Equatable, Codable {
 /// dot product with each n-gram's largest weight anywhere). Two programs whose score
 /// reaches the threshold always share an indexed n-gram, so the filter loses no pair;
 /// common n-grams are never probed, which keeps the work far from quadratic.
-public struct SimilarityIndex: Sendable {
-    public struct Options: Sendable, Equatable {
+package struct SimilarityIndex: Sendable {
+    package struct Options: Sendable, Equatable {
         /// Relative weight of each field in the combined score (renormalised over the
         /// fields a program has).
-        public var nameWeight: Double = 0.4
-        public var summaryWeight: Double = 0.45
-        public var indicatorWeight: Double = 0.15
+        package var nameWeight: Double = 0.4
+        package var summaryWeight: Double = 0.45
+        package var indicatorWeight: Double = 0.15
         /// n-gram sizes per field.
-        public var nameGram = 2
-        public var summaryGram = 3
-        public var indicatorGram = 2
+        package var nameGram = 2
+        package var summaryGram = 3
+        package var indicatorGram = 2
         /// A field is reported in `matched` when its own cosine reaches this.
-        public var fieldMatch: Double = 0.5
+        package var fieldMatch: Double = 0.5
 
-        public init() {}
+        package init() {}
 
         func weight(_ field: SimilarityField) -> Double {
             switch field {
@@ -132,22 +132,22 @@ public struct SimilarityIndex: Sendable {
     /// (renamed `…推進事業` → `…促進事業`/`…（拡充）`, moved to another department, or
     /// both, with a reworded summary) score above it; programs that only share a
     /// topic or a summary template score below. See Benchmarks/similarity/README.md.
-    public static let defaultThreshold = 0.7
+    package static let defaultThreshold = 0.7
 
     /// What a scan did, for benchmarks and INFO.
-    public struct Statistics: Sendable, Equatable, Codable {
-        public var programs = 0
-        public var features = 0
+    package struct Statistics: Sendable, Equatable, Codable {
+        package var programs = 0
+        package var features = 0
         /// n-grams indexed (in some program's prefix) and postings written.
-        public var indexedPostings = 0
+        package var indexedPostings = 0
         /// Distinct candidate pairs verified.
-        public var candidates = 0
-        public var pairs = 0
+        package var candidates = 0
+        package var pairs = 0
     }
 
-    public let options: Options
+    package let options: Options
     /// The programs, one per id, in input order.
-    public let programs: [ProgramText]
+    package let programs: [ProgramText]
     private let indexOf: [Int64: Int]
     // Each program's features, rarest first: rank (= feature id) and final weight.
     private let start: [Int]
@@ -162,7 +162,7 @@ public struct SimilarityIndex: Sendable {
     private let fieldOf: [UInt8]
     private let maxWeight: [Float]
 
-    public init(_ input: [ProgramText], options: Options = Options()) {
+    package init(_ input: [ProgramText], options: Options = Options()) {
         self.options = options
         // One entry per id: a re-listed program is one program. A later copy only
         // fills what the first lacked.
@@ -276,15 +276,15 @@ public struct SimilarityIndex: Sendable {
         self.maxWeight = maxWeight
     }
 
-    public var count: Int { programs.count }
+    package var count: Int { programs.count }
 
     /// Pairs scoring at least `threshold`, best first (then by ids); at most `limit`.
-    public func pairs(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil) -> [SimilarPair] {
+    package func pairs(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil) -> [SimilarPair] {
         scan(threshold: threshold, limit: limit).pairs
     }
 
     /// `pairs`, with counts of what the scan did.
-    public func scan(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil) -> (pairs: [SimilarPair], statistics: Statistics) {
+    package func scan(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil) -> (pairs: [SimilarPair], statistics: Statistics) {
         var statistics = Statistics()
         statistics.programs = programs.count
         statistics.features = fieldOf.count
@@ -365,7 +365,7 @@ public struct SimilarityIndex: Sendable {
     }
 
     /// The score of two programs by id, computed directly (no index): for tests and spot checks.
-    public func score(_ a: Int64, _ b: Int64) -> Double? {
+    package func score(_ a: Int64, _ b: Int64) -> Double? {
         guard let x = indexOf[a], let y = indexOf[b] else { return nil }
         return Double(dot(x, y))
     }

@@ -1,9 +1,9 @@
 import Foundation
-public import Logging
+package import Logging
 
 /// How log lines are written: `logfmt` (`key=value` pairs, for people and grep) or `json`
 /// (one object per line, for log shippers).
-public enum LogFormat: String, CaseIterable, Sendable {
+package enum LogFormat: String, CaseIterable, Sendable {
     case logfmt
     case json
 }
@@ -11,16 +11,16 @@ public enum LogFormat: String, CaseIterable, Sendable {
 /// A swift-log handler writing one structured line per event: time (UTC), level, logger
 /// label, message, then the metadata sorted by key. Values under keys that name secrets
 /// are replaced, as a last line of defence: nothing should log them in the first place.
-public struct StructuredLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
+package struct StructuredLogHandler: LogHandler {
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
+    package var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let format: LogFormat
     private let write: @Sendable (String) -> Void
 
     /// - Parameter write: receives each finished line, newline included (stderr by default).
-    public init(
+    package init(
         label: String, format: LogFormat, level: Logger.Level,
         write: @escaping @Sendable (String) -> Void = StructuredLogHandler.standardError
     ) {
@@ -30,12 +30,12 @@ public struct StructuredLogHandler: LogHandler {
         self.write = write
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
@@ -48,7 +48,7 @@ public struct StructuredLogHandler: LogHandler {
         write(format == .json ? Self.json(fields) : Self.logfmt(fields))
     }
 
-    @Sendable public static func standardError(_ line: String) {
+    @Sendable package static func standardError(_ line: String) {
         FileHandle.standardError.write(Data(line.utf8))
     }
 

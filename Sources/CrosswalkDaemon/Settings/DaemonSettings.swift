@@ -1,12 +1,12 @@
 import CrosswalkServer
-public import CrosswalkSync
+package import CrosswalkSync
 import Foundation
-public import Logging
+package import Logging
 
 extension Daemon.Configuration {
     /// `crosswalk serve`'s configuration from the layered settings, every value checked.
     /// Ports are checked separately (`checkPortsAreFree`), just before the database starts.
-    public init(settings: Settings) throws {
+    package init(settings: Settings) throws {
         self.init(sources: [])
         sync = try SyncEngine.Options(settings: settings)
         syncInterval = try settings.duration(.syncInterval)
@@ -23,7 +23,7 @@ extension Daemon.Configuration {
 
 extension SyncEngine.Options {
     /// What a sync reads and how, from the settings `sync` and `serve` share.
-    public init(settings: Settings) throws {
+    package init(settings: Settings) throws {
         self.init(sources: try settings.sourceFolders())
         include = settings.text(.include) ?? "*.txt"
         maxEndShare = try settings.share(.maxEnd)
@@ -33,7 +33,7 @@ extension SyncEngine.Options {
 
 extension Settings {
     /// The `source` folders, each an existing, readable folder.
-    public func sourceFolders() throws -> [String] {
+    package func sourceFolders() throws -> [String] {
         try allValues(.source).map { value in
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: value.text, isDirectory: &isFolder) else {
@@ -53,7 +53,7 @@ extension Settings {
 
     /// Fails with the setting to change when the protocol or metrics port is taken, so the
     /// daemon does not start its database only to stop at the bind.
-    public func checkPortsAreFree() throws {
+    package func checkPortsAreFree() throws {
         let host = text(.bind) ?? "127.0.0.1"
         for key in [SettingKey.port, .metricsPort] {
             guard let value = value(key), let port = Int(value.text), port != 0,
@@ -64,7 +64,7 @@ extension Settings {
     }
 
     /// The log line format and threshold.
-    public func logging() throws -> (format: LogFormat, level: Logger.Level) {
+    package func logging() throws -> (format: LogFormat, level: Logger.Level) {
         let format = LogFormat(rawValue: try choice(.logFormat, from: LogFormat.allCases.map(\.rawValue)))!
         let level = Logger.Level(rawValue: try choice(.logLevel, from: Logger.Level.allCases.map(\.rawValue)))!
         return (format, level)

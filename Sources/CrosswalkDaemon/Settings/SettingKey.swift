@@ -2,7 +2,7 @@ import Foundation
 
 /// Every setting Crosswalk reads. Each has one name used everywhere: `--port` on the
 /// command line, `CROSSWALK_PORT` in the environment, `port = …` in the configuration file.
-public enum SettingKey: String, CaseIterable, Sendable {
+package enum SettingKey: String, CaseIterable, Sendable {
     case config
     case database
     case dataDir = "data-dir"
@@ -22,14 +22,14 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case lockTimeout = "lock-timeout"
     case maxEnd = "max-end"
 
-    public var flag: String { "--\(rawValue)" }
+    package var flag: String { "--\(rawValue)" }
 
-    public var environmentName: String {
+    package var environmentName: String {
         "CROSSWALK_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_")
     }
 
     /// Used when no flag, environment variable or file line sets the key.
-    public var defaultValue: String? {
+    package var defaultValue: String? {
         switch self {
         case .dataDir: ".crosswalk"
         case .databaseConnections: "8"
@@ -49,10 +49,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
     }
 
     /// Keys that may be given more than once (flags and file lines add up).
-    public var repeats: Bool { self == .source }
+    package var repeats: Bool { self == .source }
 
     /// Values never written to logs or replies.
-    public var isSecret: Bool { self == .password || self == .adminToken || self == .database }
+    package var isSecret: Bool { self == .password || self == .adminToken || self == .database }
 
     init?(environmentName: String) {
         guard let key = Self.allCases.first(where: { $0.environmentName == environmentName }) else { return nil }

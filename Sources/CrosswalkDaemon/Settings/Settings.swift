@@ -4,15 +4,15 @@ import Foundation
 /// then `CROSSWALK_…` environment variables, then the configuration file, then the default.
 /// Every value remembers where it came from, so an error can name the flag, variable or
 /// file line to fix.
-public struct Settings: Sendable {
+package struct Settings: Sendable {
     /// Where a value was set.
-    public enum Origin: Sendable, Equatable, CustomStringConvertible {
+    package enum Origin: Sendable, Equatable, CustomStringConvertible {
         case flag(String)
         case environment(String)
         case file(path: String, line: Int)
         case defaultValue
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .flag(let flag): flag
             case .environment(let name): name
@@ -22,9 +22,9 @@ public struct Settings: Sendable {
         }
     }
 
-    public struct Value: Sendable, Equatable {
-        public var text: String
-        public var origin: Origin
+    package struct Value: Sendable, Equatable {
+        package var text: String
+        package var origin: Origin
     }
 
     private var values: [SettingKey: [Value]] = [:]
@@ -33,7 +33,7 @@ public struct Settings: Sendable {
     ///   - flags: values given on the command line, by key (several for repeating keys).
     ///   - environment: the process environment; unknown `CROSSWALK_…` names are errors.
     ///   - file: the configuration file, if one is in use.
-    public init(flags: [SettingKey: [String]], environment: [String: String], file: SettingsFile?) throws {
+    package init(flags: [SettingKey: [String]], environment: [String: String], file: SettingsFile?) throws {
         for (key, texts) in flags where !texts.isEmpty {
             values[key] = texts.map { Value(text: $0, origin: .flag(key.flag)) }
         }
@@ -59,7 +59,7 @@ public struct Settings: Sendable {
     }
 
     /// Reads the configuration file named by `--config` or CROSSWALK_CONFIG, if any, and layers.
-    public static func load(flags: [SettingKey: [String]], environment: [String: String]) throws -> Settings {
+    package static func load(flags: [SettingKey: [String]], environment: [String: String]) throws -> Settings {
         let configPath = flags[.config]?.last ?? environment[SettingKey.config.environmentName].flatMap { $0.isEmpty ? nil : $0 }
         let file = try configPath.map { try SettingsFile(path: $0) }
         return try Settings(flags: flags, environment: environment, file: file)
@@ -71,17 +71,17 @@ public struct Settings: Sendable {
 
     // MARK: Typed values
 
-    public func value(_ key: SettingKey) -> Value? { values[key]?.last }
+    package func value(_ key: SettingKey) -> Value? { values[key]?.last }
 
-    public func text(_ key: SettingKey) -> String? { value(key)?.text }
+    package func text(_ key: SettingKey) -> String? { value(key)?.text }
 
-    public func texts(_ key: SettingKey) -> [String] { values[key]?.map(\.text) ?? [] }
+    package func texts(_ key: SettingKey) -> [String] { values[key]?.map(\.text) ?? [] }
 
-    public func allValues(_ key: SettingKey) -> [Value] { values[key] ?? [] }
+    package func allValues(_ key: SettingKey) -> [Value] { values[key] ?? [] }
 
-    public func origin(_ key: SettingKey) -> Origin? { value(key)?.origin }
+    package func origin(_ key: SettingKey) -> Origin? { value(key)?.origin }
 
-    public func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int {
+    package func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int {
         guard let value = value(key) else { throw missing(key) }
         guard let number = Int(value.text), range.contains(number) else {
             throw invalid(value, key, "takes a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -90,7 +90,7 @@ public struct Settings: Sendable {
     }
 
     /// A share written as a percentage, `0%`…`100%`, as 0…1.
-    public func share(_ key: SettingKey) throws -> Double {
+    package func share(_ key: SettingKey) throws -> Double {
         guard let value = value(key) else { throw missing(key) }
         guard value.text.hasSuffix("%"), let percent = Int(value.text.dropLast()), (0...100).contains(percent) else {
             throw invalid(value, key, "takes a percentage from 0% to 100%")
@@ -99,7 +99,7 @@ public struct Settings: Sendable {
     }
 
     /// `30s`, `15m`, `1h`, `2d`; a bare number is seconds; `0` is off (nil).
-    public func duration(_ key: SettingKey) throws -> Duration? {
+    package func duration(_ key: SettingKey) throws -> Duration? {
         guard let value = value(key) else { return nil }
         guard let seconds = Self.seconds(value.text) else {
             throw invalid(value, key, "takes a duration such as 30s, 15m or 1h")
@@ -107,7 +107,7 @@ public struct Settings: Sendable {
         return seconds == 0 ? nil : .seconds(seconds)
     }
 
-    public func choice(_ key: SettingKey, from choices: [String]) throws -> String {
+    package func choice(_ key: SettingKey, from choices: [String]) throws -> String {
         guard let value = value(key) else { throw missing(key) }
         let lowered = value.text.lowercased()
         guard choices.contains(lowered) else { throw invalid(value, key, "takes one of \(choices.joined(separator: ", "))") }
@@ -127,7 +127,7 @@ public struct Settings: Sendable {
     }
 
     /// `ORIGIN: key takes …, not 'TEXT'` — the text is left out for secrets.
-    public func invalid(_ value: Value, _ key: SettingKey, _ expectation: String) -> SettingsError {
+    package func invalid(_ value: Value, _ key: SettingKey, _ expectation: String) -> SettingsError {
         let shown = key.isSecret ? "" : ", not '\(value.text)'"
         return SettingsError("\(value.origin): \(key.rawValue) \(expectation)\(shown)")
     }

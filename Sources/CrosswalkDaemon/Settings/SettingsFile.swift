@@ -4,17 +4,17 @@ import Foundation
 /// A configuration file: one `key = value` per line; `#` at the start of a line or after a
 /// space starts a comment; values may be double-quoted (`\"` and `\\` escape).
 /// Keys are checked here, so a typo is reported with its line before anything starts.
-public struct SettingsFile: Sendable {
-    public struct Entry: Sendable {
-        public var key: SettingKey
-        public var value: String
-        public var line: Int
+package struct SettingsFile: Sendable {
+    package struct Entry: Sendable {
+        package var key: SettingKey
+        package var value: String
+        package var line: Int
     }
 
-    public let path: String
-    public private(set) var entries: [Entry] = []
+    package let path: String
+    package private(set) var entries: [Entry] = []
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -27,7 +27,7 @@ public struct SettingsFile: Sendable {
         try self.init(path: path, text: text)
     }
 
-    public init(path: String, text: String) throws {
+    package init(path: String, text: String) throws {
         self.path = path
         let lines: [KeyValueText.Line]
         do {
@@ -58,7 +58,7 @@ public struct SettingsFile: Sendable {
 }
 
 /// A setting that cannot be used, named with where it came from.
-public struct SettingsError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct SettingsError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
