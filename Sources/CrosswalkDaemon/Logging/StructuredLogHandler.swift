@@ -1,4 +1,5 @@
 import Foundation
+import CrosswalkServer
 package import Logging
 
 /// How log lines are written: `logfmt` (`key=value` pairs, for people and grep) or `json`
@@ -78,21 +79,9 @@ package struct StructuredLogHandler: LogHandler {
         "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}\n"
     }
 
-    /// A JSON string literal; logfmt readers accept the same escapes.
+    /// A JSON string literal (the protocol's own writer); logfmt readers accept the same escapes.
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        ReplyValue.string(text).jsonText()
     }
 
     static func timestamp() -> String {
