@@ -176,7 +176,7 @@ package struct SyncEngine: Sendable {
             }
             let bytes: [UInt8]
             do {
-                bytes = try readFile(path, limit: reader.limits.maxDocumentBytes)
+                bytes = try DocumentFile.read(path, limit: reader.limits.maxDocumentBytes)
             } catch {
                 return .unreadable(source: path, reason: "\(error)")
             }
@@ -284,18 +284,6 @@ package struct SyncEngine: Sendable {
             _ = try? await connection.query("SELECT pg_advisory_unlock(crosswalk_sync_lock_key())")
             throw error
         }
-    }
-
-    private static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SyncError.source("\(path): cannot open the file")
-        }
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
-        guard data.count <= limit else {
-            throw SyncError.source("\(path): larger than the document size limit of \(limit) bytes")
-        }
-        return [UInt8](data)
     }
 }
 

@@ -290,3 +290,23 @@ final class SyncTests: XCTestCase {
         }
     }
 }
+
+extension SyncTests {
+    /// A FIFO among the documents would block `open` until a writer came, holding the sync
+    /// lock: it is refused at once, by name, and the rest is applied.
+    func testAFIFOInASourceFolderIsRefusedWithoutWaiting() async throws {
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            let folder = try Fixtures.folderWithSample()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let pipe = folder.appendingPathComponent("pipe.txt").path
+            XCTAssertEqual(mkfifo(pipe, 0o644), 0)
+            let started = ContinuousClock.now
+            let summary = try await SyncEngine(pool: pool).run(SyncEngine.Options(sources: [folder.path]))
+            XCTAssertLessThan(started.duration(to: .now), .seconds(20), "the sync did not wait on the FIFO")
+            XCTAssertEqual(summary.documentsApplied, 1)
+            XCTAssertEqual(summary.documentsRejected, 1)
+            XCTAssertTrue(summary.rejects.first?.reason.contains("pipe.txt: not a regular file") ?? false, "\(summary.rejects)")
+        }
+    }
+}
