@@ -23,7 +23,8 @@ public enum KeyValueText {
             let content = trimmed(raw)
             if content.isEmpty || content.hasPrefix("#") { continue }
             guard let equals = content.firstIndex(of: "=") else {
-                throw KeyValueError(file: file, line: number, "expected 'key = value', found '\(content.prefix(60))'")
+                // The line is not repeated: it may hold a secret typed without its `=`.
+                throw KeyValueError(file: file, line: number, "expected 'key = value'; this line has no '='")
             }
             let key = trimmed(content[..<equals])
             let rest = content[content.index(after: equals)...]

@@ -9,7 +9,7 @@ package enum ConnectionString {
         guard let options = PQconninfoParse(conninfo, &errorMessage) else {
             let reason = errorMessage.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "not a connection string"
             if let errorMessage { PQfreemem(errorMessage) }
-            throw PostgresError(kind: .connection, message: "invalid database setting: \(reason)")
+            throw PostgresError(kind: .connection, message: "invalid database setting: \(withoutQuotedText(reason))")
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
@@ -24,6 +24,11 @@ package enum ConnectionString {
         if let dbname = values["dbname"] ?? environment("PGDATABASE") { parts.append("dbname=\(dbname)") }
         if let user = values["user"] ?? environment("PGUSER") { parts.append("user=\(user)") }
         return parts.joined(separator: " ")
+    }
+
+    /// libpq quotes the string it could not parse, password and all: keep the reason only.
+    static func withoutQuotedText(_ reason: String) -> String {
+        reason.replacing(/"[^"]*"/, with: "\"…\"")
     }
 
     private static func environment(_ name: String) -> String? {

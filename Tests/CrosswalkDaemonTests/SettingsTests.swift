@@ -132,6 +132,24 @@ final class SettingsTests: XCTestCase {
         XCTAssertThrowsError(try settings.integer(.password, in: 0...1)) { error in
             XCTAssertFalse("\(error)".contains("hunter2"))
         }
+        // A secret typed without its `=` is not quoted back.
+        XCTAssertThrowsError(try file("password Missing-Eq-SECRET88\n")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("crosswalk.conf:1: expected 'key = value'"), "\(error)")
+            XCTAssertFalse("\(error)".contains("SECRET88"), "\(error)")
+        }
+    }
+
+    /// `admin-token =` must not turn on an admin token that an empty AUTH would match.
+    func testAnEmptySecretIsUnsetInEveryLayer() throws {
+        let fromFile = try Settings(flags: [:], environment: [:], file: try file("admin-token =\npassword = \"\"\n"))
+        XCTAssertNil(fromFile.text(.adminToken))
+        XCTAssertNil(fromFile.text(.password))
+        let fromFlags = try Settings(flags: [.adminToken: [""], .password: [""]], environment: [:], file: nil)
+        XCTAssertNil(fromFlags.text(.adminToken))
+        XCTAssertNil(fromFlags.text(.password))
+        let fromEnvironment = try Settings(flags: [:], environment: ["CROSSWALK_ADMIN_TOKEN": ""], file: nil)
+        XCTAssertNil(fromEnvironment.text(.adminToken))
+        XCTAssertNil(try Daemon.Configuration(settings: fromFile).server.adminToken)
     }
 
     func testSourceFoldersMustExistAndBeReadableFolders() throws {

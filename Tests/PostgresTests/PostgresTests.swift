@@ -213,3 +213,16 @@ final class PostgresTests: XCTestCase {
         XCTAssertFalse(again.startedNow, "a running cluster must be reused, not started again")
     }
 }
+
+final class ConnectionStringTests: XCTestCase {
+    /// libpq quotes an unparsable URI back, password included; the error must not.
+    func testAnUnparsableConnectionStringIsReportedWithoutItsPassword() {
+        for conninfo in ["postgresql://u:Bad-SECRET94@[::1/clean", "host=db password='Unclosed-SECRET77", "postgresql://u:Pct-SECRET55@db/x?sslmode=%zz"] {
+            XCTAssertThrowsError(try ConnectionString.describe(conninfo), conninfo) { error in
+                XCTAssertTrue("\(error)".contains("invalid database setting"), "\(error)")
+                XCTAssertFalse("\(error)".contains("SECRET"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try ConnectionString.describe("host=db port=6543 dbname=c user=u password=Good-SECRET11"), "host=db port=6543 dbname=c user=u")
+    }
+}

@@ -34,7 +34,9 @@ package struct Settings: Sendable {
     ///   - environment: the process environment; unknown `CROSSWALK_…` names are errors.
     ///   - file: the configuration file, if one is in use.
     package init(flags: [SettingKey: [String]], environment: [String: String], file: SettingsFile?) throws {
-        for (key, texts) in flags where !texts.isEmpty {
+        // An empty secret is unset in every layer: `admin-token =` must not turn on an admin
+        // token that an empty AUTH would match.
+        for (key, texts) in flags where !texts.isEmpty && !(key.isSecret && texts.allSatisfy(\.isEmpty)) {
             values[key] = texts.map { Value(text: $0, origin: .flag(key.flag)) }
         }
         for (name, text) in environment where name.hasPrefix("CROSSWALK_") {
@@ -48,7 +50,7 @@ package struct Settings: Sendable {
         }
         if let file {
             var fromFile: [SettingKey: [Value]] = [:]
-            for entry in file.entries {
+            for entry in file.entries where !(entry.key.isSecret && entry.value.isEmpty) {
                 fromFile[entry.key, default: []].append(Value(text: entry.value, origin: .file(path: file.path, line: entry.line)))
             }
             for (key, list) in fromFile where values[key] == nil { values[key] = list }
