@@ -47,12 +47,12 @@ BEGIN
 END;
 $$;
 
--- Records a run's outcome from the sync's summary.
-CREATE OR REPLACE FUNCTION crosswalk_finish_run(p_run_id bigint, p_summary jsonb) RETURNS void
+-- Records what a run has done so far, from the sync's summary. Called in the
+-- transaction of each group of documents it commits, so whatever ends the run later
+-- (a lost database, SIGKILL), its row counts exactly what was committed.
+CREATE OR REPLACE FUNCTION crosswalk_record_progress(p_run_id bigint, p_summary jsonb) RETURNS void
 LANGUAGE sql AS $$
     UPDATE sync_runs SET
-        finished_at         = now(),
-        status              = p_summary->>'status',
         documents_seen      = (p_summary->>'documents_seen')::integer,
         documents_unchanged = (p_summary->>'documents_unchanged')::integer,
         documents_applied   = (p_summary->>'documents_applied')::integer,
@@ -60,9 +60,19 @@ LANGUAGE sql AS $$
         documents_ended     = (p_summary->>'documents_ended')::integer,
         listings_added      = (p_summary->>'listings_added')::integer,
         listings_changed    = (p_summary->>'listings_changed')::integer,
-        listings_ended      = (p_summary->>'listings_ended')::integer,
-        duration_ms         = (p_summary->>'duration_ms')::integer,
-        error               = p_summary->>'error'
+        listings_ended      = (p_summary->>'listings_ended')::integer
+    WHERE id = p_run_id;
+$$;
+
+-- Records a run's outcome from the sync's summary.
+CREATE OR REPLACE FUNCTION crosswalk_finish_run(p_run_id bigint, p_summary jsonb) RETURNS void
+LANGUAGE sql AS $$
+    SELECT crosswalk_record_progress(p_run_id, p_summary);
+    UPDATE sync_runs SET
+        finished_at = now(),
+        status      = p_summary->>'status',
+        duration_ms = (p_summary->>'duration_ms')::integer,
+        error       = p_summary->>'error'
     WHERE id = p_run_id;
 $$;
 

@@ -48,6 +48,13 @@ package struct EvaluationStore: Sendable {
         return try rows.first!.decode("id", as: Int64.self)
     }
 
+    /// Records the run's counts so far, inside the caller's transaction (see
+    /// `crosswalk_record_progress`).
+    package func recordProgress(_ connection: PostgresConnection, run: Int64, summary: some Encodable) async throws {
+        try await connection.query(
+            "SELECT crosswalk_record_progress($1, $2::jsonb)", [run, try PostgresJSON(encoding: summary, encoder: Self.encoder)])
+    }
+
     package func finishRun(_ connection: PostgresConnection, run: Int64, summary: some Encodable) async throws {
         try await connection.query(
             "SELECT crosswalk_finish_run($1, $2::jsonb)", [run, try PostgresJSON(encoding: summary, encoder: Self.encoder)])

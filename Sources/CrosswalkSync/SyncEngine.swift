@@ -111,7 +111,9 @@ package struct SyncEngine: Sendable {
     ) async throws {
         let reader = EvaluationReader(limits: options.readerLimits)
         let chunks = stride(from: 0, to: files.count, by: 16).map { Array(files[$0..<min($0 + 16, files.count)]) }
-        var commits = CommitGroup(connection: connection, size: options.dryRun ? 0 : options.documentsPerCommit)
+        var commits = CommitGroup(connection: connection, size: options.dryRun ? 0 : options.documentsPerCommit) { [store] summary in
+            if let run { try await store.recordProgress(connection, run: run, summary: summary) }
+        }
         func prepareAhead(_ chunk: [String]) -> Task<[Prepared], Never> {
             Task { Self.prepare(chunk, known: known, declarations: declarations, reader: reader) }
         }
@@ -144,11 +146,11 @@ package struct SyncEngine: Sendable {
                     case .failure(let error):
                         try await reject(connection, run: run, source: document.source, sha256: sha, line: nil, reason: "\(document.source): \(error.message)", excerpt: nil, summary: &summary)
                     }
-                    if try await commits.documentDone() { settled = summary }
+                    if try await commits.documentDone(summary) { settled = summary }
                 }
             }
         }
-        try await commits.close()
+        try await commits.close(summary)
         settled = summary
     }
 
@@ -240,9 +242,10 @@ package struct SyncEngine: Sendable {
         for source in missing {
             try await connection.execute(script: "BEGIN")
             let ended = try await store.endDocument(connection, source: source, run: try await runForWrite(run, connection))
-            try await connection.execute(script: run == nil ? "ROLLBACK" : "COMMIT")
             summary.documentsEnded += 1
             summary.listingsEnded += ended
+            if let run { try await store.recordProgress(connection, run: run, summary: summary) }
+            try await connection.execute(script: run == nil ? "ROLLBACK" : "COMMIT")
             settled = summary
             logger.info("document ended: no longer in its source", metadata: ["source": "\(source)", "listings": "\(ended)"])
         }
@@ -287,17 +290,21 @@ package struct SyncEngine: Sendable {
     }
 }
 
-/// Groups document writes into transactions of `size` documents. Size 0: no
-/// transaction of its own (a dry run manages its own per document).
+/// Groups document writes into transactions of `size` documents, recording the run's
+/// counts in each transaction it commits. Size 0: no transaction of its own (a dry run
+/// manages its own per document).
 struct CommitGroup {
     let connection: PostgresConnection
     let size: Int
+    /// Writes the run's counts so far; runs inside the transaction about to commit.
+    let recordProgress: (SyncSummary) async throws -> Void
     private var open = false
     private var documents = 0
 
-    init(connection: PostgresConnection, size: Int) {
+    init(connection: PostgresConnection, size: Int, recordProgress: @escaping (SyncSummary) async throws -> Void) {
         self.connection = connection
         self.size = size
+        self.recordProgress = recordProgress
     }
 
     mutating func ensureOpen() async throws {
@@ -307,16 +314,17 @@ struct CommitGroup {
     }
 
     /// True when nothing of the documents so far is left uncommitted.
-    mutating func documentDone() async throws -> Bool {
+    mutating func documentDone(_ summary: SyncSummary) async throws -> Bool {
         guard size > 0 else { return true }
         documents += 1
         guard documents >= size else { return false }
-        try await close()
+        try await close(summary)
         return true
     }
 
-    mutating func close() async throws {
+    mutating func close(_ summary: SyncSummary) async throws {
         guard open else { return }
+        try await recordProgress(summary)
         try await connection.execute(script: "COMMIT")
         open = false
         documents = 0

@@ -147,6 +147,8 @@ final class DatabaseFaultTests: XCTestCase {
             _ = try await offThread { try cluster.start() }
             let applied = try await pool.int("SELECT count(*) AS n FROM documents WHERE run_id = $1", [cutRun])
             XCTAssertEqual(applied, 6, "documents the cut run committed")
+            let recorded = try await pool.int("SELECT documents_applied AS n FROM sync_runs WHERE id = $1", [cutRun])
+            XCTAssertEqual(recorded, 6, "the run's row counts what it committed, though it never recorded its outcome")
             let status = try await request(client, "SYNCSTATUS")
             let shown = try XCTUnwrap((status["runs"] as? [[String: Any]])?.first { $0["id"] as? Int == cutRun }, "\(status)")
             XCTAssertEqual(shown["status"] as? String, "abandoned", "a run whose process lost the database is not running: \(shown)")
