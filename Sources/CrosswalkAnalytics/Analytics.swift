@@ -33,10 +33,11 @@ public struct Analytics: Sendable {
         try await callOptional("SELECT crosswalk_policy($1) AS answer", [PolicyCode.key(code)])
     }
 
-    /// A program by numeric id or by name (width and spaces ignored); nil when unknown.
+    /// A program by numeric id or by name (width, spaces and 再掲 markers ignored, by the
+    /// identity key's own rule); nil when unknown.
     public func program(_ nameOrID: String) async throws -> PostgresJSON? {
         let id = Int64(nameOrID)
-        return try await callOptional("SELECT crosswalk_program($1, $2) AS answer", [id, id == nil ? TextKey.fold(nameOrID) : nil])
+        return try await callOptional("SELECT crosswalk_program($1, $2) AS answer", [id, id == nil ? ProgramKey.nameKey(nameOrID) : nil])
     }
 
     public func search(_ text: String, limit: Int = 50) async throws -> PostgresJSON {

@@ -136,6 +136,7 @@ struct DocumentParser {
         decideWrappedPages()
         buildReferences()
         assemble()
+        warnIfCutInRow()
         guard !listings.isEmpty else {
             let row = rows.last(where: { $0.kind != .blank })
             throw refuse(row?.line ?? 1, .noListings, "no program rows were found after the title (truncated or not an evaluation table)",
@@ -404,6 +405,21 @@ struct DocumentParser {
         }
     }
 
+    /// A download that stopped early ends without a line break inside a row: the last
+    /// line then has fewer cells than its page's header rows (every row of a page is
+    /// padded to the header's width). A cut inside a row's last cell, or exactly at a
+    /// line end, cannot be seen.
+    private mutating func warnIfCutInRow() {
+        guard let lastByte = text.buf.last, lastByte != 0x0A, lastByte != 0x0D, let row = rows.last,
+            pages.indices.contains(row.page), row.kind != .title, row.kind != .blank || row.cellCount > 1
+        else { return }
+        // The page's header, else (the cut fell in the page's first rows) the widest header.
+        let others = rows.dropLast().filter { $0.kind == .header }
+        let width = others.filter { $0.page == row.page }.map(\.cellCount).max() ?? others.map(\.cellCount).max() ?? 0
+        guard row.cellCount < width else { return }
+        warn(row.line, "truncated", "the file ends inside this row, without a line break (\(row.cellCount) of \(width) cells): the document looks cut short; the row's last values are missing or incomplete")
+    }
+
     // MARK: - Pass 2: policies and listings
 
     /// Readable text of a cell: verbatim on unwrapped pages; on wrapped pages the
@@ -483,12 +499,9 @@ struct DocumentParser {
             return
         }
         var program = readable(programCell, wrapped: wrapped).text
-        if text.contains(programCell, Spelling.relisted) {
-            for marker in ProgramKey.relistingMarkers where program.contains(marker) {
-                program = program.replacingOccurrences(of: marker, with: "")
-                listing.relisted = true
-            }
-            program = program.trimmingWhitespace()
+        // Markers are found by the key's rule (folded), so `（再 掲）` is one too.
+        if text.contains(programCell, Spelling.relistedMark) {
+            (program, listing.relisted) = ProgramKey.removingMarkers(program)
         }
         listing.program = program
         if let r = cell(row, p + 1) {
