@@ -468,7 +468,8 @@ struct DocumentParser {
 
         if let pi = policyIndex, let r = cell(row, pi) {
             if let (code, name) = text.policyCode(r) {
-                currentPolicy = policy(code: text.string(code), name: readable(name, wrapped: wrapped).text, line: line)
+                let codeText = String(decoding: text.stripped(code), as: UTF8.self)
+                currentPolicy = policy(code: codeText, name: readable(name, wrapped: wrapped).text, line: line)
             }
         }
         if currentPolicy == nil {
