@@ -651,6 +651,8 @@ class Generator:
             wrapped = style == "shift3" or (style != "flat21" and rng.random() < 0.1)
             if self.anywhere and not wrapped and self.xrng.random() < 0.4:
                 wrapped = True
+            # Narrow name columns only: few wrapped cells on the page.
+            names_only = self.anywhere and wrapped and self.xrng.random() < 0.3
             circled = rng.random() < (0.4 if style == "shift3" else 0.85)
             st.pages += 1
             st.page_styles[style] += 1
@@ -702,7 +704,9 @@ class Generator:
                 pers = fmt_int(p.personnel)
 
                 dept, old, summary = p.dept, p.old_dept, p.summary
-                if wrapped and self.anywhere:
+                if names_only:
+                    name, dept, old = (wrap_anywhere(self.xrng, x) for x in (name, dept, old))
+                elif wrapped and self.anywhere:
                     w = lambda x: wrap_anywhere(self.xrng, x)  # noqa: E731
                     name, dept, old, summary, baseline, midterm, reason = (
                         w(x) for x in (name, dept, old, summary, baseline, midterm, reason))
@@ -733,12 +737,12 @@ class Generator:
                         pol_text = f"{reason_part} {issue}"
                 elif pol in split_pending and style != "shift3":
                     pol_text = split_pending.pop(pol)
-                if wrapped and self.anywhere:
+                if wrapped and self.anywhere and not names_only:
                     pol_cell, pol_text = wrap_anywhere(self.xrng, pol_cell), wrap_anywhere(self.xrng, pol_text)
                 # Ground truth: the program row's line, its identity key, whether it
                 # carries a re-listing marker, the document year's settled amount.
                 self.doc_truth.append((len(lines) + 1, no, program_key(p.name, p.dept), marked,
-                                       amount_value(s_cur), org.name, fy))
+                                       amount_value(s_cur), org.name, fy, p.name, p.dept, p.old_dept))
                 sdg = self.sdg_text(sdgs, circled)
 
                 if style == "flat21":
@@ -809,9 +813,9 @@ class Generator:
         eol_name = "CRLF" if eol == "\r\n" else "LF"
         self.files_tsv.write(f"{rel}\t{encoding}\t{eol_name}\t{len(data)}\t{n}\t{fy}\t{org.name}\n")
         if self.truth:
-            for line, no, key, marked, settled, org_name, year in truth:
+            for line, no, key, marked, settled, org_name, year, name, dept, old in truth:
                 self.truth_tsv.write(f"{rel}\t{line}\t{no}\t{key}\t{int(marked)}\t"
-                                     f"{'' if settled is None else settled}\t{year}\t{org_name}\n")
+                                     f"{'' if settled is None else settled}\t{year}\t{org_name}\t{name}\t{dept}\t{old}\n")
             if cut_line:
                 self.cuts_tsv.write(f"{rel}\t{cut_line}\n")
         st.documents += 1
@@ -836,7 +840,8 @@ class Generator:
         self.pairs_tsv.write("kind\tprogram_a\tdepartment_a\torganization_a\tprogram_b\tdepartment_b\torganization_b\n")
         if self.truth:
             self.truth_tsv = open(os.path.join(self.out, "truth.tsv"), "w", encoding="utf-8", newline="\n")
-            self.truth_tsv.write("path\tline\tno\tprogram_key\trelisted\tsettled\tfiscal_year\torganization\n")
+            self.truth_tsv.write("path\tline\tno\tprogram_key\trelisted\tsettled\tfiscal_year\torganization"
+                                 "\tprogram\tdepartment\tformer_department\n")
             self.cuts_tsv = open(os.path.join(self.out, "cuts.tsv"), "w", encoding="utf-8", newline="\n")
             self.cuts_tsv.write("path\tline\n")
         org_index = 0
@@ -919,13 +924,15 @@ def main(argv=None) -> int:
                     help="fraction of programs that get a near-duplicate twin (default 0)")
     ap.add_argument("--wrap-anywhere", action="store_true",
                     help="wrap spaces between any two characters (markers, brackets, policy codes, Latin "
-                         "names, after punctuation) on wrapped pages; ~40%% more pages wrapped, page 1 too; "
-                         "re-listing markers also in other widths and brackets")
+                         "names, after punctuation) on wrapped pages; ~40%% more pages wrapped, page 1 too, "
+                         "30%% of them in the name columns only; re-listing markers also in other widths "
+                         "and brackets")
     ap.add_argument("--cut", type=float, default=0.0, metavar="P",
                     help="fraction of documents cut short inside a table row, without a final line break")
     ap.add_argument("--truth", action="store_true",
                     help="write truth.tsv (every complete listing: line, identity key, marked 再掲, settled "
-                         "amount) and cuts.tsv (the line each cut document ends in)")
+                         "amount, readable program, department and former department) and cuts.tsv "
+                         "(the line each cut document ends in)")
     ap.add_argument("--force", action="store_true",
                     help="replace an earlier corpus in --out (docs/, files.tsv, manifest.json, planted_pairs.tsv)")
     ap.add_argument("--quiet", action="store_true")

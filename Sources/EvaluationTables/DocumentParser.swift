@@ -86,8 +86,6 @@ struct DocumentParser {
         var reason: String?
         var lines: [Int]
         var wrapped = false
-        var departmentRestored = false
-        var formerRestored = false
         var previousYear: Int
     }
 
@@ -432,6 +430,13 @@ struct DocumentParser {
         return (text.dewrapped(r), false)
     }
 
+    /// A department cell as written, or on a wrapped page the spacing of the same
+    /// value on an unwrapped page; `finish` makes it readable (`ReadableName`).
+    private func organizationCell(_ r: Range<Int>, wrapped: Bool) -> String {
+        let reference = readable(r, wrapped: wrapped)
+        return reference.restored ? reference.text : text.string(r)
+    }
+
     /// Optional text: empty, `—` and `指標名等` are nil.
     private func optionalText(_ r: Range<Int>?, wrapped: Bool) -> String? {
         guard let r, !r.isEmpty, !text.isDash(r) else { return nil }
@@ -469,7 +474,7 @@ struct DocumentParser {
         if let pi = policyIndex, let r = cell(row, pi) {
             if let (code, name) = text.policyCode(r) {
                 let codeText = String(decoding: text.stripped(code), as: UTF8.self)
-                currentPolicy = policy(code: codeText, name: readable(name, wrapped: wrapped).text, line: line)
+                currentPolicy = policy(code: codeText, name: ReadableName.plain(readable(name, wrapped: wrapped).text), line: line)
             }
         }
         if currentPolicy == nil {
@@ -499,22 +504,14 @@ struct DocumentParser {
             open = listing
             return
         }
-        var program = readable(programCell, wrapped: wrapped).text
+        var program = ReadableName.plain(readable(programCell, wrapped: wrapped).text)
         // Markers are found by the key's rule (folded), so `（再 掲）` is one too.
         if text.contains(programCell, Spelling.relistedMark) {
             (program, listing.relisted) = ProgramKey.removingMarkers(program)
         }
         listing.program = program
-        if let r = cell(row, p + 1) {
-            let d = readable(r, wrapped: wrapped)
-            listing.department = d.text
-            listing.departmentRestored = d.restored
-        }
-        if let r = cell(row, p + 2), !r.isEmpty, !text.isDash(r) {
-            let d = readable(r, wrapped: wrapped)
-            listing.formerDepartment = d.text
-            listing.formerRestored = d.restored
-        }
+        if let r = cell(row, p + 1) { listing.department = organizationCell(r, wrapped: wrapped) }
+        if let r = cell(row, p + 2), !r.isEmpty, !text.isDash(r) { listing.formerDepartment = organizationCell(r, wrapped: wrapped) }
         listing.summary = optionalText(cell(row, p + 3), wrapped: wrapped)
         if let r = cell(row, p + 4) {
             listing.hasIndicator = true
@@ -818,29 +815,19 @@ struct DocumentParser {
     // MARK: - Finish
 
     private mutating func finish() -> Result {
-        // Organization names known from unwrapped pages, to restore separators that
-        // look like wraps in wrapped pages (`デジタル市役所推進室 デジタル市役所推進課`).
-        var known: Set<String> = []
-        if !organization.isEmpty { known.insert(organization) }
-        let anyWrapped = listings.contains(where: \.wrapped)
-        for l in listings where anyWrapped && !l.wrapped {
-            if !l.department.isEmpty { known.insert(l.department) }
-            for part in (l.formerDepartment ?? "").split(whereSeparator: { $0 == " " || $0 == "　" }) { known.insert(String(part)) }
+        // Organization names known in the document: a department cell is never split
+        // inside one of them (`デジタル市役所推進課` is one name, whatever its wraps).
+        var known = Set(ReadableName.knownNames(in: organization))
+        known.insert(organization.filter { $0 != " " && $0 != "　" })
+        for l in listings {
+            known.formUnion(ReadableName.knownNames(in: l.department))
+            known.formUnion(ReadableName.knownNames(in: l.formerDepartment ?? ""))
         }
-        let knownByLength = known.sorted { $0.count > $1.count }
         var out: [ListingRecord] = []
         out.reserveCapacity(listings.count)
         for var l in listings {
-            if l.wrapped {
-                if !l.departmentRestored, let split = Self.splitOrganizations(l.department, known: known, ordered: knownByLength) {
-                    l.department = split
-                }
-                if !l.formerRestored, let former = l.formerDepartment,
-                    let split = Self.splitOrganizations(former, known: known, ordered: knownByLength)
-                {
-                    l.formerDepartment = split
-                }
-            }
+            l.department = ReadableName.organization(l.department, known: known)
+            l.formerDepartment = l.formerDepartment.map { ReadableName.organization($0, known: known) }
             let policyCode = l.policy.map { policies[$0].code } ?? ""
             let indicator: IndicatorRecord? =
                 l.hasIndicator || !l.values.isEmpty
@@ -866,21 +853,5 @@ struct DocumentParser {
         var ascending = true
         for i in lines.indices.dropFirst() where lines[i] <= lines[i - 1] { ascending = false; break }
         return ascending ? lines : Array(Set(lines)).sorted()
-    }
-
-    static let organizationSuffixes: [Character] = ["課", "室", "局", "部", "係", "所", "館", "署", "班", "区"]
-
-    /// `デジタル市役所推進室デジタル市役所推進課` → `デジタル市役所推進室 デジタル市役所推進課`
-    /// when it starts with a known organization name and the rest is a known name or
-    /// ends like one. Nil when nothing applies.
-    static func splitOrganizations(_ value: String, known: Set<String>, ordered: [String]) -> String? {
-        guard !value.isEmpty, !known.contains(value), !value.contains(" ") else { return nil }
-        for name in ordered where name.count < value.count && value.hasPrefix(name) {
-            let rest = String(value.dropFirst(name.count))
-            if known.contains(rest) { return name + " " + rest }
-            if let split = splitOrganizations(rest, known: known, ordered: ordered) { return name + " " + split }
-            if rest.count >= 2, let last = rest.last, organizationSuffixes.contains(last) { return name + " " + rest }
-        }
-        return nil
     }
 }

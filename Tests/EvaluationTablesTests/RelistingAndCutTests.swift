@@ -135,3 +135,54 @@ final class CutDocumentTests: XCTestCase {
         XCTAssertFalse(doc.warnings.contains { $0.code == "truncated" })
     }
 }
+
+/// Readable names carry no PDF wrap spaces, on any page, and keep real ones (issue 13,
+/// defect 3; the rule is `ReadableName`, documented in docs/FORMAT.md).
+final class ReadableNameTests: XCTestCase {
+    let reader = EvaluationReader()
+
+    func testWrapSpacesBetweenJapaneseCharactersLeaveNames() {
+        XCTAssertEqual(ReadableName.plain("第26局 公園連携 事業"), "第26局公園連携事業")
+        XCTAssertEqual(ReadableName.plain("デジタルデバ イド対策事業"), "デジタルデバイド対策事業")
+        XCTAssertEqual(ReadableName.plain("KitaQ DX推進事業"), "KitaQ DX推進事業", "Latin space is real")
+        XCTAssertEqual(ReadableName.plain("Open 障害者就労支援対策事業"), "Open 障害者就労支援対策事業")
+    }
+
+    func testSeparatorBetweenTwoOrganizationNamesIsKept() {
+        let sample = "デジ タル 市役 所推 進室 デジ タル 市役 所推 進課"
+        XCTAssertEqual(ReadableName.organization(sample, known: []), "デジタル市役所推進室 デジタル市役所推進課")
+        XCTAssertEqual(ReadableName.organization("デジタル市役所推進室 デジタル市役所推進課", known: []), "デジタル市役所推進室 デジタル市役所推進課")
+        XCTAssertEqual(ReadableName.organization("保健 福祉 局 地域 医療 課", known: []), "保健福祉局 地域医療課")
+        XCTAssertEqual(ReadableName.organization("DX推 進課", known: []), "DX推進課")
+        XCTAssertEqual(ReadableName.organization("第26局 公園連携 事業", known: []), "第26局公園連携事業", "事業 is not an organization")
+        XCTAssertEqual(ReadableName.organization("教育 委員会 こども 相談 センター", known: []), "教育委員会 こども相談センター")
+        // A department without an organization ending, known from another cell.
+        XCTAssertEqual(ReadableName.organization("港湾空 港局 卸売 市場", known: ["卸売市場"]), "港湾空港局 卸売市場")
+        XCTAssertEqual(ReadableName.organization("港湾空 港局 卸売 市場", known: []), "港湾空港局卸売市場")
+        // A known name is never split where a wrap falls after an inner 所.
+        XCTAssertEqual(ReadableName.organization("デジタル市役所 推進室", known: ["デジタル市役所推進室"]), "デジタル市役所推進室")
+    }
+
+    /// Page 3 of the sample with a program and departments that appear on no
+    /// unwrapped page.
+    func testNamesOnAWrappedPageWithoutReference() throws {
+        let doc = try reader.read(try Fixture.sample(setting: [
+            (line: 32, cell: 3, value: "第26局 公園連携 事業"),
+            (line: 32, cell: 4, value: "公園 緑地 課"),
+            (line: 32, cell: 5, value: "建築 都市 局 公園 緑地 課"),
+        ]))
+        let listing = doc.listings[6]
+        XCTAssertEqual(listing.program, "第26局公園連携事業")
+        XCTAssertEqual(listing.department, "公園緑地課")
+        XCTAssertEqual(listing.formerDepartment, "建築都市局 公園緑地課")
+        XCTAssertEqual(listing.programKey, "第26局公園連携事業|公園緑地課")
+    }
+
+    /// A wrap space on a page that is not wrapped as a whole (page 2 of the sample).
+    func testWrapSpaceInANameOnAnUnwrappedPage() throws {
+        let doc = try reader.read(try Fixture.sample(setting: [(line: 17, cell: 3, value: "市職員のテレ ワーク推進")]))
+        XCTAssertEqual(doc.listings[3].program, "市職員のテレワーク推進")
+        XCTAssertEqual(doc.listings[3].programKey, doc.listings[1].programKey)
+        XCTAssertEqual(doc.listings[3].formerDepartment, "デジタル市役所推進室 デジタル市役所推進課")
+    }
+}
