@@ -85,7 +85,6 @@ struct DocumentParser {
         var evaluation: String?
         var reason: String?
         var lines: [Int]
-        var wrapped = false
         var previousYear: Int
     }
 
@@ -487,7 +486,6 @@ struct DocumentParser {
         }
 
         var listing = ListingDraft(no: no, policy: currentPolicy, lines: [line], previousYear: previousYear)
-        listing.wrapped = wrapped
 
         // SDG goals right after No.; then (after empty cells) the program.
         var j = noIndex + 1

@@ -31,6 +31,7 @@ enum ReadableName {
     /// organization names without spaces seen in the document (the title's, and
     /// department cells); a known name is never split.
     static func organization(_ raw: String, known: Set<String>) -> String {
+        guard raw.utf8.contains(0x20) else { return raw }
         let pieces = raw.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard pieces.count > 1 else { return pieces.first ?? raw }
         // The same name written without spaces elsewhere in the document.
