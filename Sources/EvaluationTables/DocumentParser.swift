@@ -815,17 +815,24 @@ struct DocumentParser {
     private mutating func finish() -> Result {
         // Organization names known in the document: a department cell is never split
         // inside one of them (`デジタル市役所推進課` is one name, whatever its wraps).
-        var known = Set(ReadableName.knownNames(in: organization))
-        known.insert(organization.filter { $0 != " " && $0 != "　" })
-        for l in listings {
-            known.formUnion(ReadableName.knownNames(in: l.department))
-            known.formUnion(ReadableName.knownNames(in: l.formerDepartment ?? ""))
+        // Only documents with a space in some department cell need them.
+        let spaced = listings.contains { $0.department.utf8.contains(0x20) || ($0.formerDepartment?.utf8.contains(0x20) ?? false) }
+        var known: Set<String> = []
+        if spaced {
+            known.formUnion(ReadableName.knownNames(in: organization))
+            known.insert(organization.filter { $0 != " " && $0 != "　" })
+            for l in listings {
+                known.formUnion(ReadableName.knownNames(in: l.department))
+                known.formUnion(ReadableName.knownNames(in: l.formerDepartment ?? ""))
+            }
         }
         var out: [ListingRecord] = []
         out.reserveCapacity(listings.count)
         for var l in listings {
-            l.department = ReadableName.organization(l.department, known: known)
-            l.formerDepartment = l.formerDepartment.map { ReadableName.organization($0, known: known) }
+            if spaced {
+                l.department = ReadableName.organization(l.department, known: known)
+                l.formerDepartment = l.formerDepartment.map { ReadableName.organization($0, known: known) }
+            }
             let policyCode = l.policy.map { policies[$0].code } ?? ""
             let indicator: IndicatorRecord? =
                 l.hasIndicator || !l.values.isEmpty
