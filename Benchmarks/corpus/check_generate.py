@@ -9,7 +9,8 @@ or CRLF; every page has blank line(s), the title line (with the file's fiscal ye
 and organization) and three header rows; every table row has 21 cells on page 1 and
 20 after; listing numbers run 1..n and add up to files.tsv and manifest.json. Then:
 the planted pairs appear in their organizations' files; the corpus shows each
-variation generate.py promises; the same seed gives the same bytes. The same
+variation generate.py promises; the same seed gives the same bytes; a
+--wrap-anywhere --cut --truth corpus is consistent with its truth files. The same
 structural reader also runs over the real sample (Samples/digital_R5.txt) so the
 checks describe the real layout, not only the generator's idea of it.
 

@@ -17,13 +17,20 @@ years 平成28–30 and 令和1–6, UTF-8 / UTF-8 with BOM / CP932 (— written
 
 Usage:
   python3 generate.py --out DIR --listings N [--seed S] [--docs-per-org K]
-                      [--plant-duplicates P] [--force]
+                      [--plant-duplicates P] [--wrap-anywhere] [--cut P] [--truth] [--force]
+
+--wrap-anywhere puts wrap spaces between any two characters (markers, brackets, policy
+codes, Latin names, after punctuation), --cut cuts documents inside a row, --truth
+writes the ground truth (truth.tsv, cuts.tsv) a reader's output can be checked against.
 
 Output:
   DIR/docs/NNN/*.txt    the documents (1,000 per folder)
   DIR/files.tsv         path, encoding (utf-8 | utf-8-sig | cp932), eol, bytes, listings,
                         fiscal_year, organization — one row per document
   DIR/planted_pairs.tsv near-duplicate ground truth (see --plant-duplicates)
+  DIR/truth.tsv         with --truth: every complete listing's line, identity key, 再掲
+                        marker, settled amount and readable names
+  DIR/cuts.tsv          with --truth: the line each cut document ends in
   DIR/manifest.json     counts
 
 Deterministic for a given (seed, arguments). Stdlib only; streams one organization at
