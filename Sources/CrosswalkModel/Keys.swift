@@ -60,7 +60,7 @@ public enum ProgramKey {
         var folded: [Unicode.Scalar] = []
         var origin: [Int] = []
         for (i, s) in original.enumerated() {
-            for f in TextKey.fold(String(s)).unicodeScalars {
+            for f in foldScalar(s) {
                 folded.append(f)
                 origin.append(i)
             }
@@ -73,6 +73,16 @@ public enum ProgramKey {
         var view = String.UnicodeScalarView()
         for (i, s) in original.enumerated() where !removed.contains(i) { view.append(s) }
         return (trimmed(String(view)), true)
+    }
+
+    /// `TextKey.fold` of one scalar; kana, kanji and ASCII without Foundation.
+    static func foldScalar(_ s: Unicode.Scalar) -> [Unicode.Scalar] {
+        switch s.value {
+        case 0x09...0x0D, 0x20: return []
+        case 0x41...0x5A: return [Unicode.Scalar(s.value + 0x20)!]
+        case 0x21...0x7E, 0x3041...0x3096, 0x30A1...0x30FA, 0x3400...0x4DBF, 0x4E00...0x9FFF: return [s]
+        default: return Array(TextKey.fold(String(s)).unicodeScalars)
+        }
     }
 
     /// Positions in `s` (folded scalars) that belong to a re-listing marker:

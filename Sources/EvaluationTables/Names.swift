@@ -22,9 +22,13 @@ enum ReadableName {
     /// 所 would read as two names.
     static let suffixes = ["課", "室", "局", "部", "係", "館", "署", "班", "区", "センター", "委員会", "本部", "役場",
                            "事務所", "保健所", "研究所", "研修所", "支所", "出張所", "区役所"]
+    private static let suffixBytes = suffixes.map { Array($0.utf8) }
 
+    /// At least three characters, ending in one of `suffixes` (compared as UTF-8).
     static func endsLikeOrganization(_ name: String) -> Bool {
-        name.count >= 3 && suffixes.contains { name.hasSuffix($0) }
+        let bytes = name.utf8
+        guard bytes.count >= 7, name.unicodeScalars.count >= 3 else { return false }
+        return suffixBytes.contains { suffix in suffix.count <= bytes.count && bytes.suffix(suffix.count).elementsEqual(suffix) }
     }
 
     /// A department cell as written (spaces included) made readable. `known` holds
@@ -46,8 +50,7 @@ enum ReadableName {
             let rest = pieces[i...].joined()
             let isName = { (name: String) in endsLikeOrganization(name) || known.contains(name) }
             let separator = !CharClass.isWrapSpace(left: left, right: right)
-                || (isName(segment) && isName(rest)
-                    && !known.contains { $0.count > segment.count && (segment + rest).hasPrefix($0) })
+                || (isName(segment) && isName(rest) && !knownRunsAcross(segment, rest, known))
             if separator {
                 out += " " + next
                 segment = next
@@ -59,10 +62,30 @@ enum ReadableName {
         return out
     }
 
+    /// True when a known name starts with `segment` and goes on into `rest`.
+    private static func knownRunsAcross(_ segment: String, _ rest: String, _ known: Set<String>) -> Bool {
+        let whole = Array((segment + rest).utf8)
+        let start = segment.utf8.count
+        return known.contains { name in
+            let bytes = name.utf8
+            return bytes.count > start && bytes.count <= whole.count && whole.prefix(bytes.count).elementsEqual(bytes)
+        }
+    }
+
     /// Names worth knowing from one department cell: the whole cell when it has no
     /// space, else its space-separated parts that end like organization names.
     static func knownNames(in raw: String) -> [String] {
-        guard raw.contains(" ") || raw.contains("　") else { return raw.isEmpty ? [] : [raw] }
-        return raw.split(whereSeparator: { $0 == " " || $0 == "　" }).map(String.init).filter(endsLikeOrganization)
+        guard raw.utf8.contains(0x20) || hasIdeographicSpace(raw) else { return raw.isEmpty ? [] : [raw] }
+        return raw.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init).filter(endsLikeOrganization)
+    }
+
+    /// U+3000 (E3 80 80) in `text`, by bytes.
+    private static func hasIdeographicSpace(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for b in text.utf8 {
+            if previous == (0xE3, 0x80) && b == 0x80 { return true }
+            previous = (previous.1, b)
+        }
+        return false
     }
 }
