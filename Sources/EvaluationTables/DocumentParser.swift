@@ -423,17 +423,21 @@ struct DocumentParser {
     /// spacing of the same value elsewhere, else wrap spaces removed.
     private func readable(_ r: Range<Int>, wrapped: Bool) -> (text: String, restored: Bool) {
         guard wrapped, r.count > 3, text.containsSpace(r) else { return (text.string(r), false) }
-        if !references.isEmpty, r.count <= Self.referenceMaxBytes, let reference = references[ByteKey(text.stripped(r))] {
-            return (reference, true)
-        }
+        if let reference = reference(r) { return (reference, true) }
         return (text.dewrapped(r), false)
+    }
+
+    /// The same value on an unwrapped page, for a cell with spaces on a wrapped page.
+    private func reference(_ r: Range<Int>) -> String? {
+        guard !references.isEmpty, r.count <= Self.referenceMaxBytes else { return nil }
+        return references[ByteKey(text.stripped(r))]
     }
 
     /// A department cell as written, or on a wrapped page the spacing of the same
     /// value on an unwrapped page; `finish` makes it readable (`ReadableName`).
     private func organizationCell(_ r: Range<Int>, wrapped: Bool) -> String {
-        let reference = readable(r, wrapped: wrapped)
-        return reference.restored ? reference.text : text.string(r)
+        guard wrapped, r.count > 3, text.containsSpace(r), let reference = reference(r) else { return text.string(r) }
+        return reference
     }
 
     /// Optional text: empty, `—` and `指標名等` are nil.
@@ -816,22 +820,34 @@ struct DocumentParser {
         // Organization names known in the document: a department cell is never split
         // inside one of them (`デジタル市役所推進課` is one name, whatever its wraps).
         // Only documents with a space in some department cell need them.
+        // Cells repeat from row to row: each distinct one is looked at once.
         let spaced = listings.contains { $0.department.utf8.contains(0x20) || ($0.formerDepartment?.utf8.contains(0x20) ?? false) }
         var known: Set<String> = []
+        var readableCells: [StringBytesKey: String] = [:]
         if spaced {
             known.formUnion(ReadableName.knownNames(in: organization))
             known.insert(organization.filter { $0 != " " && $0 != "　" })
+            var seen: Set<StringBytesKey> = []
             for l in listings {
-                known.formUnion(ReadableName.knownNames(in: l.department))
-                known.formUnion(ReadableName.knownNames(in: l.formerDepartment ?? ""))
+                if seen.insert(StringBytesKey(l.department)).inserted { known.formUnion(ReadableName.knownNames(in: l.department)) }
+                if let former = l.formerDepartment, seen.insert(StringBytesKey(former)).inserted {
+                    known.formUnion(ReadableName.knownNames(in: former))
+                }
             }
+        }
+        func readableOrganization(_ raw: String) -> String {
+            guard raw.utf8.contains(0x20) else { return raw }
+            if let done = readableCells[StringBytesKey(raw)] { return done }
+            let value = ReadableName.organization(raw, known: known)
+            readableCells[StringBytesKey(raw)] = value
+            return value
         }
         var out: [ListingRecord] = []
         out.reserveCapacity(listings.count)
         for var l in listings {
             if spaced {
-                l.department = ReadableName.organization(l.department, known: known)
-                l.formerDepartment = l.formerDepartment.map { ReadableName.organization($0, known: known) }
+                l.department = readableOrganization(l.department)
+                l.formerDepartment = l.formerDepartment.map(readableOrganization)
             }
             let policyCode = l.policy.map { policies[$0].code } ?? ""
             let indicator: IndicatorRecord? =
