@@ -59,11 +59,12 @@ public enum ProgramKey {
         // The fold of each scalar, remembering which scalar it came from.
         var folded: [Unicode.Scalar] = []
         var origin: [Int] = []
+        folded.reserveCapacity(original.count)
+        origin.reserveCapacity(original.count)
         for (i, s) in original.enumerated() {
-            for f in foldScalar(s) {
-                folded.append(f)
-                origin.append(i)
-            }
+            let before = folded.count
+            appendFold(of: s, to: &folded)
+            origin.append(contentsOf: repeatElement(i, count: folded.count - before))
         }
         let hits = markerPositions(folded)
         guard !hits.isEmpty else { return (name, false) }
@@ -75,13 +76,13 @@ public enum ProgramKey {
         return (trimmed(String(view)), true)
     }
 
-    /// `TextKey.fold` of one scalar; kana, kanji and ASCII without Foundation.
-    static func foldScalar(_ s: Unicode.Scalar) -> [Unicode.Scalar] {
+    /// Appends `TextKey.fold` of one scalar; kana, kanji and ASCII without Foundation.
+    public static func appendFold(of s: Unicode.Scalar, to out: inout [Unicode.Scalar]) {
         switch s.value {
-        case 0x09...0x0D, 0x20: return []
-        case 0x41...0x5A: return [Unicode.Scalar(s.value + 0x20)!]
-        case 0x21...0x7E, 0x3041...0x3096, 0x30A1...0x30FA, 0x3400...0x4DBF, 0x4E00...0x9FFF: return [s]
-        default: return Array(TextKey.fold(String(s)).unicodeScalars)
+        case 0x09...0x0D, 0x20: break
+        case 0x41...0x5A: out.append(Unicode.Scalar(s.value + 0x20)!)
+        case 0x21...0x7E, 0x3041...0x3096, 0x30A1...0x30FA, 0x3400...0x4DBF, 0x4E00...0x9FFF: out.append(s)
+        default: out.append(contentsOf: TextKey.fold(String(s)).unicodeScalars)
         }
     }
 

@@ -186,3 +186,20 @@ final class ReadableNameTests: XCTestCase {
         XCTAssertEqual(doc.listings[3].formerDepartment, "デジタル市役所推進室 デジタル市役所推進課")
     }
 }
+
+final class MarkerFoldTests: XCTestCase {
+    /// The per-scalar fold used to find markers in readable names is `TextKey.fold`.
+    func testScalarFoldMatchesTextKey() {
+        let ranges: [ClosedRange<UInt32>] = [0x09...0x7E, 0x3000...0x30FF, 0x3400...0x3500, 0x4E00...0x4F00, 0x9F00...0x9FFF, 0xFF01...0xFF9F, 0x2460...0x2473, 0x3010...0x3015]
+        for range in ranges {
+            for v in range {
+                guard let scalar = Unicode.Scalar(v) else { continue }
+                var out: [Unicode.Scalar] = []
+                ProgramKey.appendFold(of: scalar, to: &out)
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: out)
+                XCTAssertEqual(String(view), TextKey.fold(String(scalar)), "U+\(String(v, radix: 16))")
+            }
+        }
+    }
+}
