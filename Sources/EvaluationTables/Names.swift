@@ -9,7 +9,8 @@
 /// (`デジタル市役所推進室 デジタル市役所推進課`): there a space is kept when the text
 /// before it (since the previous kept space) is an organization name — it ends like
 /// one (課, 室, 局 …) or is known in the document (`卸売市場` as a department cell) —
-/// and the rest of the cell is one too, unless a known name runs across the space.
+/// and the rest of the cell is one too or the space is the cell's only one, unless a
+/// known name runs across the space.
 enum ReadableName {
     /// Program and policy names: wrap spaces removed (see `ByteText.dewrapped`).
     static func plain(_ name: String) -> String {
@@ -49,8 +50,12 @@ enum ReadableName {
             let right = next.unicodeScalars.first!.value
             let rest = pieces[i...].joined()
             let isName = { (name: String) in endsLikeOrganization(name) || known.contains(name) }
+            // The only space of a cell, right after an organization name, separates it
+            // from the next name whatever that ends in (`上下水道局 卸売市場`); wrapped
+            // cells have a space every few characters.
+            let only = pieces.count == 2 && rest.unicodeScalars.count >= 2
             let separator = !CharClass.isWrapSpace(left: left, right: right)
-                || (isName(segment) && isName(rest) && !knownRunsAcross(segment, rest, known))
+                || (isName(segment) && (isName(rest) || only) && !knownRunsAcross(segment, rest, known))
             if separator {
                 out += " " + next
                 segment = next

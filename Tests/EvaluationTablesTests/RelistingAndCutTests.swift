@@ -159,6 +159,9 @@ final class ReadableNameTests: XCTestCase {
         // A department without an organization ending, known from another cell.
         XCTAssertEqual(ReadableName.organization("港湾空 港局 卸売 市場", known: ["卸売市場"]), "港湾空港局 卸売市場")
         XCTAssertEqual(ReadableName.organization("港湾空 港局 卸売 市場", known: []), "港湾空港局卸売市場")
+        // The cell's only space, right after an organization name: a separator.
+        XCTAssertEqual(ReadableName.organization("港湾空港局 卸売市場", known: []), "港湾空港局 卸売市場")
+        XCTAssertEqual(ReadableName.organization("DX推進 課", known: []), "DX推進課")
         // A known name is never split where a wrap falls after an inner 所.
         XCTAssertEqual(ReadableName.organization("デジタル市役所 推進室", known: ["デジタル市役所推進室"]), "デジタル市役所推進室")
     }
