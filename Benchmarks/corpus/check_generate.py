@@ -9,7 +9,8 @@ or CRLF; every page has blank line(s), the title line (with the file's fiscal ye
 and organization) and three header rows; every table row has 21 cells on page 1 and
 20 after; listing numbers run 1..n and add up to files.tsv and manifest.json. Then:
 the planted pairs appear in their organizations' files; the corpus shows each
-variation generate.py promises; the same seed gives the same bytes. The same
+variation generate.py promises; the same seed gives the same bytes; a
+--wrap-anywhere --cut --truth corpus is consistent with its truth files. The same
 structural reader also runs over the real sample (Samples/digital_R5.txt) so the
 checks describe the real layout, not only the generator's idea of it.
 
@@ -54,9 +55,16 @@ def fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
-def read_structure(path: str, text: str, observed: dict) -> dict:
-    """Walk a document's pages; return {'listings', 'fiscal_year', 'organization', 'pages'}."""
+def read_structure(path: str, text: str, observed: dict, cut_line: int = 0,
+                   program_rows: dict | None = None) -> dict:
+    """Walk a document's pages; return {'listings', 'fiscal_year', 'organization', 'pages'}.
+
+    `cut_line`: the document was cut inside that (last) row. `program_rows`, when given,
+    receives {line: (No., cells)} of every complete program row."""
     lines = text.split("\n")
+    if cut_line:
+        check(cut_line == len(lines) and not text.endswith("\n"),
+              f"{path}: cut at line {cut_line} but the text has {len(lines)} lines or ends with a line break")
     i, n = 0, len(lines)
     page = 0
     numbers: list[int] = []
@@ -93,6 +101,11 @@ def read_structure(path: str, text: str, observed: dict) -> dict:
             check(len(h.split("\t")) == ncol, f"{where}: header row has {len(h.split(chr(9)))} cells, want {ncol}")
         while i < n and lines[i] != "":
             cells = lines[i].split("\t")
+            if i + 1 == cut_line:
+                check(len(cells) < ncol and lines[i] != "", f"{path}:{i + 1}: cut row has {len(cells)} cells, want 1..{ncol - 1}")
+                observed["cut_row"] = True
+                i = n
+                break
             check(len(cells) == ncol, f"{path}:{i + 1}: {len(cells)} cells on page {page + 1}, want {ncol}")
             no = None
             if DIGITS.match(cells[0]):
@@ -104,6 +117,8 @@ def read_structure(path: str, text: str, observed: dict) -> dict:
                 no = int(cells[1])
             if no is not None:
                 numbers.append(no)
+                if program_rows is not None:
+                    program_rows[i + 1] = (no, cells)
                 line = lines[i]
                 if "目標 " in line and "\t実績 " in line and "\t達成率 " in line:
                     observed["flattened_indicator"] = True
@@ -132,6 +147,7 @@ def read_structure(path: str, text: str, observed: dict) -> dict:
         page += 1
         observed[f"pages_{ncol}_columns"] = True
     check(numbers == list(range(1, len(numbers) + 1)), f"{path}: listing numbers are not 1..n")
+    check(not cut_line or observed.get("cut_row"), f"{path}: cut line {cut_line} not reached")
     return {"listings": len(numbers), "fiscal_year": fiscal_year, "organization": org, "pages": page}
 
 
@@ -261,6 +277,64 @@ def check_corpus(out: str, listings: int) -> None:
           f"variations seen: {len([w for w in wanted if observed.get(w)])}/{len(wanted)}")
 
 
+def check_truth(out: str) -> None:
+    """A --wrap-anywhere --cut --truth corpus: every cut document ends inside the row
+    cuts.tsv names; truth.tsv names exactly the complete program rows, with their No.,
+    identity key (the row's program and department, folded, without the 再掲 marker)
+    and marker; the wrap spaces fall where --wrap-anywhere promises."""
+    rows = list(csv.DictReader(open(os.path.join(out, "files.tsv"), encoding="utf-8", newline=""),
+                               delimiter="\t", quoting=csv.QUOTE_NONE))
+    cuts = {r["path"]: int(r["line"]) for r in csv.DictReader(
+        open(os.path.join(out, "cuts.tsv"), encoding="utf-8", newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)}
+    truth: dict[str, dict[int, dict]] = {}
+    for t in csv.DictReader(open(os.path.join(out, "truth.tsv"), encoding="utf-8", newline=""),
+                            delimiter="\t", quoting=csv.QUOTE_NONE):
+        truth.setdefault(t["path"], {})[int(t["line"])] = t
+    manifest = json.load(open(os.path.join(out, "manifest.json"), encoding="utf-8"))
+    check(len(cuts) == manifest["cut_documents"] > 0, f"cuts.tsv has {len(cuts)} rows, manifest {manifest['cut_documents']}")
+    check(sum(len(v) for v in truth.values()) == manifest["listings"], "truth.tsv rows != manifest listings")
+    observed: dict = {}
+    for r in rows:
+        data = open(os.path.join(out, r["path"]), "rb").read()
+        text = decode(r["path"], data, r["encoding"], r["eol"])
+        if text is None:
+            continue
+        program_rows: dict = {}
+        cut = cuts.get(r["path"], 0)
+        info = read_structure(r["path"], text, {}, cut_line=cut, program_rows=program_rows)
+        check(info["listings"] == int(r["listings"]), f"{r['path']}: listings differ from files.tsv")
+        want = truth.get(r["path"], {})
+        check(set(want) == set(program_rows), f"{r['path']}: truth.tsv lines {sorted(want)[:5]}… != program rows {sorted(program_rows)[:5]}…")
+        for line, (no, cells) in program_rows.items():
+            t = want.get(line)
+            if t is None:
+                continue
+            check(int(t["no"]) == no, f"{r['path']}:{line}: truth No. {t['no']} != {no}")
+            # The program cell is 3 after No. on shift3 rows (No., SDG, empty), else 2.
+            k = cells.index(str(no))
+            p = k + 3 if cells[k + 2] == "" else k + 2
+            name, dept = fold(cells[p]), fold(cells[p + 1])
+            marked = any(m in name for m in ("(再掲)", "【再掲】", "[再掲]", "〔再掲〕", "<再掲>"))
+            check(marked == (t["relisted"] == "1"), f"{r['path']}:{line}: marker {marked}, truth says {t['relisted']}")
+            for m in ("(再掲)", "【再掲】", "[再掲]", "〔再掲〕", "<再掲>"):
+                name = name.replace(m, "")
+            check(f"{name}|{dept}" == t["program_key"], f"{r['path']}:{line}: key {name}|{dept} != truth {t['program_key']}")
+            if (re.search(r"[（(【［〔＜]\s*再\s*掲\s*[)）】］〕＞]", cells[p])
+                    and not re.search(r"[（(【［〔＜]再掲[)）】］〕＞]", cells[p])):
+                observed["marker_wrapped"] = True
+            if re.search(r"[A-Za-z] [A-Za-z]", cells[p]) and "KitaQ" not in cells[p]:
+                observed["latin_wrapped"] = True
+            pol = cells[0] if cells[0] != str(no) else ""
+            if re.match(r"^[IVXⅠ-Ⅻ]+[^ ]*\s[-－(（)）0-9０-９①-⑳ ]", pol):
+                observed["policy_code_wrapped"] = True
+            if re.search(r"[、。・] ", "\t".join(cells)):
+                observed["space_after_punctuation"] = True
+    for w in ("marker_wrapped", "latin_wrapped", "policy_code_wrapped", "space_after_punctuation"):
+        check(observed.get(w, False), f"--wrap-anywhere variation never seen: {w}")
+    print(f"truth corpus: {len(rows)} documents, {len(cuts)} cut, {manifest['listings']} complete listings; "
+          f"variations seen: {', '.join(sorted(observed))}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="Self-check for Benchmarks/corpus/generate.py")
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it")
@@ -287,6 +361,14 @@ def main() -> int:
         r = subprocess.run([sys.executable, GENERATE, "--out", small, "--listings", "10"],
                            capture_output=True, text=True)
         check(r.returncode != 0 and "--force" in r.stderr, "overwriting an existing corpus without --force")
+        # Wrap spaces anywhere, cut documents, ground truth; deterministic too.
+        truth_args = ["--listings", "1500", "--seed", "13", "--wrap-anywhere", "--cut", "0.3", "--truth"]
+        hard = os.path.join(tmp, "f")
+        generate(hard, *truth_args)
+        check_truth(hard)
+        hard_again = os.path.join(tmp, "g")
+        generate(hard_again, *truth_args)
+        check(tree_digest(hard) == tree_digest(hard_again), "same seed produced different output (--wrap-anywhere --cut --truth)")
         # Tiny corpora still have the right count.
         tiny = os.path.join(tmp, "e")
         generate(tiny, "--listings", "1")

@@ -17,13 +17,20 @@ years 平成28–30 and 令和1–6, UTF-8 / UTF-8 with BOM / CP932 (— written
 
 Usage:
   python3 generate.py --out DIR --listings N [--seed S] [--docs-per-org K]
-                      [--plant-duplicates P] [--force]
+                      [--plant-duplicates P] [--wrap-anywhere] [--cut P] [--truth] [--force]
+
+--wrap-anywhere puts wrap spaces between any two characters (markers, brackets, policy
+codes, Latin names, after punctuation), --cut cuts documents inside a row, --truth
+writes the ground truth (truth.tsv, cuts.tsv) a reader's output can be checked against.
 
 Output:
   DIR/docs/NNN/*.txt    the documents (1,000 per folder)
   DIR/files.tsv         path, encoding (utf-8 | utf-8-sig | cp932), eol, bytes, listings,
                         fiscal_year, organization — one row per document
   DIR/planted_pairs.tsv near-duplicate ground truth (see --plant-duplicates)
+  DIR/truth.tsv         with --truth: every complete listing's line, identity key, 再掲
+                        marker, settled amount and readable names
+  DIR/cuts.tsv          with --truth: the line each cut document ends in
   DIR/manifest.json     counts
 
 Deterministic for a given (seed, arguments). Stdlib only; streams one organization at
@@ -137,6 +144,34 @@ def wrap(text: str, width: int) -> str:
     return "".join(out)
 
 
+def wrap_anywhere(rng: random.Random, text: str) -> str:
+    """A space every 2–7 characters between any two characters, as a PDF extractor
+    joins the lines of a narrow cell: inside words, Latin names, re-listing markers,
+    brackets, policy codes, after full-width punctuation."""
+    width = rng.randint(2, 7)
+    if len(text) <= width:
+        return text
+    out = [text[:width]]
+    for i in range(width, len(text), width):
+        if text[i - 1] not in " 　" and text[i] not in " 　":
+            out.append(" ")
+        out.append(text[i:i + width])
+    return "".join(out)
+
+
+# --wrap-anywhere also writes re-listing markers in other widths and brackets.
+ODD_MARKERS = ("［再掲］", "〔再掲〕", "（再掲)", "(再掲）", "＜再掲＞", "【再掲】")
+
+
+def amount_value(text: str):
+    """The thousand-yen figure of an amount cell (None for a dash)."""
+    if text in (DASH, CP932_DASH):
+        return None
+    negative = text[0] in "△▲"
+    value = int(text.lstrip("△▲").replace(",", ""))
+    return -value if negative else value
+
+
 def swap_synonym(rng: random.Random, text: str, tries: int = 4) -> str:
     """Replace one occurrence of one synonym pair; unchanged when none applies."""
     for _ in range(tries):
@@ -190,6 +225,7 @@ class Stats:
         self.documents_by_fiscal_year: dict[str, int] = {}
         self.page_styles = {"flat21": 0, "keep": 0, "vanish": 0, "shift3": 0}
         self.wrapped_pages = 0
+        self.cut_documents = 0
         self.placeholder_indicators = 0
         self.negative_amounts = 0
         self.planted_pairs = 0
@@ -198,8 +234,19 @@ class Stats:
 # --------------------------------------------------------------------------- generator
 
 class Generator:
-    def __init__(self, out: str, listings: int, seed: int, docs_per_org: int, plant: float):
+    def __init__(self, out: str, listings: int, seed: int, docs_per_org: int, plant: float,
+                 anywhere: bool = False, cut: float = 0.0, truth: bool = False):
         self.out = out
+        # The options below draw from their own stream: without them the corpus is
+        # byte-for-byte what earlier versions wrote.
+        self.xrng = random.Random(f"{seed}-extra")
+        self.anywhere = anywhere
+        self.cut = cut
+        self.truth = truth
+        self.truth_tsv = None
+        self.cuts_tsv = None
+        self.doc_truth: list[tuple] = []  # per listing of the rendered document
+        self.data_lines: list[int] = []   # table rows (program and continuation) of it
         self.target = listings
         self.rng = random.Random(seed)
         self.docs_per_org = max(1, docs_per_org)
@@ -594,6 +641,8 @@ class Generator:
             i += k
 
         lines: list[str] = []
+        self.doc_truth = []
+        self.data_lines = []
         seen_programs = set()
         shared: dict[int, tuple] = {}
         split_pending = {}  # policy -> 【課題】 text to put on the policy's second row
@@ -607,6 +656,10 @@ class Generator:
                     style = "vanish"
             ncol = 21 if style == "flat21" else 20
             wrapped = style == "shift3" or (style != "flat21" and rng.random() < 0.1)
+            if self.anywhere and not wrapped and self.xrng.random() < 0.4:
+                wrapped = True
+            # Narrow name columns only: few wrapped cells on the page.
+            names_only = self.anywhere and wrapped and self.xrng.random() < 0.3
             circled = rng.random() < (0.4 if style == "shift3" else 0.85)
             st.pages += 1
             st.page_styles[style] += 1
@@ -629,11 +682,15 @@ class Generator:
                 sdgs = p.sdgs
                 reason_vary = False
                 placeholder = page_no > 0 and rng.random() < 0.2
+                marked = False
                 if relisted:
                     st.relisted_listings += 1
                     if p.relist_marker:
                         st.marked_relisted += 1
+                        marked = True
                         m = p.relist_marker
+                        if self.anywhere and self.xrng.random() < 0.3:
+                            m = self.xrng.choice(ODD_MARKERS)
                         name = m + name if m.startswith("【") else name + m
                     sdgs = p.relist_sdgs
                     reason_vary = rng.random() < 0.4
@@ -654,7 +711,15 @@ class Generator:
                 pers = fmt_int(p.personnel)
 
                 dept, old, summary = p.dept, p.old_dept, p.summary
-                if wrapped:
+                if names_only:
+                    name, dept, old = (wrap_anywhere(self.xrng, x) for x in (name, dept, old))
+                elif wrapped and self.anywhere:
+                    w = lambda x: wrap_anywhere(self.xrng, x)  # noqa: E731
+                    name, dept, old, summary, baseline, midterm, reason = (
+                        w(x) for x in (name, dept, old, summary, baseline, midterm, reason))
+                    ind = ind if placeholder else w(ind)
+                    tp, tc, ap, ac = (w(x) for x in (tp, tc, ap, ac))
+                elif wrapped:
                     name = wrap(name, rng.randint(5, 7))
                     dept = wrap(dept, 3)
                     old = wrap(old, rng.randint(2, 3))
@@ -679,6 +744,12 @@ class Generator:
                         pol_text = f"{reason_part} {issue}"
                 elif pol in split_pending and style != "shift3":
                     pol_text = split_pending.pop(pol)
+                if wrapped and self.anywhere and not names_only:
+                    pol_cell, pol_text = wrap_anywhere(self.xrng, pol_cell), wrap_anywhere(self.xrng, pol_text)
+                # Ground truth: the program row's line, its identity key, whether it
+                # carries a re-listing marker, the document year's settled amount.
+                self.doc_truth.append((len(lines) + 1, no, program_key(p.name, p.dept), marked,
+                                       amount_value(s_cur), org.name, fy, p.name, p.dept, p.old_dept))
                 sdg = self.sdg_text(sdgs, circled)
 
                 if style == "flat21":
@@ -706,6 +777,10 @@ class Generator:
                 lines.append("\t".join([""] * off + ["達成率", rp, rc] + [""] * (ncol - off - 3)))
         lines.append("")
         self.seen_programs = seen_programs
+        first_row = self.doc_truth[0][0] if self.doc_truth else len(lines)
+        self.data_lines = [i + 1 for i, line in enumerate(lines)
+                           if i + 1 > first_row and "\t" in line and not line.startswith(("【Plan】", "施策番号"))
+                           and not line.startswith("\t" * 7 + "指標名等")]
         return "\n".join(lines), no
 
     # ----------------------------------------------------------------- output
@@ -714,6 +789,20 @@ class Generator:
         rng = self.rng
         st = self.stats
         text, n = self.render(org, fy, listings)
+        truth = self.doc_truth
+        cut_line = 0
+        if self.cut > 0 and self.data_lines and self.xrng.random() < self.cut:
+            # A download that stopped early: inside a table row after the first program
+            # row, after at least one character, before the row's last TAB (so the row
+            # has fewer cells than the header), at a character boundary.
+            cut_line = self.xrng.choice(self.data_lines)
+            lines = text.split("\n")
+            row = lines[cut_line - 1]
+            keep = self.xrng.randint(1, row.rfind("\t"))
+            text = "\n".join(lines[:cut_line - 1] + [row[:keep]])
+            truth = [t for t in truth if t[0] < cut_line]
+            n = len(truth)
+            st.cut_documents += 1
         encoding, eol = ENCODING_PICK.pick(rng)
         if encoding == "cp932":
             text = text.replace(DASH, CP932_DASH)
@@ -730,6 +819,12 @@ class Generator:
             f.write(data)
         eol_name = "CRLF" if eol == "\r\n" else "LF"
         self.files_tsv.write(f"{rel}\t{encoding}\t{eol_name}\t{len(data)}\t{n}\t{fy}\t{org.name}\n")
+        if self.truth:
+            for line, no, key, marked, settled, org_name, year, name, dept, old in truth:
+                self.truth_tsv.write(f"{rel}\t{line}\t{no}\t{key}\t{int(marked)}\t"
+                                     f"{'' if settled is None else settled}\t{year}\t{org_name}\t{name}\t{dept}\t{old}\n")
+            if cut_line:
+                self.cuts_tsv.write(f"{rel}\t{cut_line}\n")
         st.documents += 1
         st.listings += n
         st.lines += text.count(eol)
@@ -750,6 +845,12 @@ class Generator:
         self.files_tsv.write("path\tencoding\teol\tbytes\tlistings\tfiscal_year\torganization\n")
         self.pairs_tsv = open(os.path.join(self.out, "planted_pairs.tsv"), "w", encoding="utf-8", newline="\n")
         self.pairs_tsv.write("kind\tprogram_a\tdepartment_a\torganization_a\tprogram_b\tdepartment_b\torganization_b\n")
+        if self.truth:
+            self.truth_tsv = open(os.path.join(self.out, "truth.tsv"), "w", encoding="utf-8", newline="\n")
+            self.truth_tsv.write("path\tline\tno\tprogram_key\trelisted\tsettled\tfiscal_year\torganization"
+                                 "\tprogram\tdepartment\tformer_department\n")
+            self.cuts_tsv = open(os.path.join(self.out, "cuts.tsv"), "w", encoding="utf-8", newline="\n")
+            self.cuts_tsv.write("path\tline\n")
         org_index = 0
         while st.listings < self.target:
             org = self.new_org(org_index)
@@ -778,6 +879,9 @@ class Generator:
                                   for t, p, kind in self.outgoing]
         self.files_tsv.close()
         self.pairs_tsv.close()
+        if self.truth:
+            self.truth_tsv.close()
+            self.cuts_tsv.close()
         return st
 
 
@@ -825,6 +929,17 @@ def main(argv=None) -> int:
                     help="documents (consecutive fiscal years) per organization (default 3; at most 9, FY2016-2024)")
     ap.add_argument("--plant-duplicates", type=float, default=0.0, metavar="P",
                     help="fraction of programs that get a near-duplicate twin (default 0)")
+    ap.add_argument("--wrap-anywhere", action="store_true",
+                    help="wrap spaces between any two characters (markers, brackets, policy codes, Latin "
+                         "names, after punctuation) on wrapped pages; ~40%% more pages wrapped, page 1 too, "
+                         "30%% of them in the name columns only; re-listing markers also in other widths "
+                         "and brackets")
+    ap.add_argument("--cut", type=float, default=0.0, metavar="P",
+                    help="fraction of documents cut short inside a table row, without a final line break")
+    ap.add_argument("--truth", action="store_true",
+                    help="write truth.tsv (every complete listing: line, identity key, marked 再掲, settled "
+                         "amount, readable program, department and former department) and cuts.tsv "
+                         "(the line each cut document ends in)")
     ap.add_argument("--force", action="store_true",
                     help="replace an earlier corpus in --out (docs/, files.tsv, manifest.json, planted_pairs.tsv)")
     ap.add_argument("--quiet", action="store_true")
@@ -833,9 +948,11 @@ def main(argv=None) -> int:
         ap.error("--listings must be at least 1")
     if not 0 <= args.plant_duplicates <= 1:
         ap.error("--plant-duplicates must be between 0 and 1")
+    if not 0 <= args.cut <= 1:
+        ap.error("--cut must be between 0 and 1")
 
     out = args.out
-    owned = ["docs", "files.tsv", "manifest.json", "planted_pairs.tsv"]
+    owned = ["docs", "files.tsv", "manifest.json", "planted_pairs.tsv", "truth.tsv", "cuts.tsv"]
     existing = [o for o in owned if os.path.exists(os.path.join(out, o))]
     if existing:
         if not args.force:
@@ -846,7 +963,8 @@ def main(argv=None) -> int:
 
     check_vocabulary()
     t0 = time.perf_counter()
-    gen = Generator(out, args.listings, args.seed, args.docs_per_org, args.plant_duplicates)
+    gen = Generator(out, args.listings, args.seed, args.docs_per_org, args.plant_duplicates,
+                    anywhere=args.wrap_anywhere, cut=args.cut, truth=args.truth)
     st = gen.run()
     elapsed = time.perf_counter() - t0
     manifest = {
@@ -854,7 +972,8 @@ def main(argv=None) -> int:
         "generator_version": GENERATOR_VERSION,
         "generator_sha256": generator_digest(),
         "arguments": {"listings": args.listings, "seed": args.seed, "docs_per_org": args.docs_per_org,
-                      "plant_duplicates": args.plant_duplicates},
+                      "plant_duplicates": args.plant_duplicates, "wrap_anywhere": args.wrap_anywhere,
+                      "cut": args.cut, "truth": args.truth},
         "documents": st.documents,
         "listings": st.listings,
         "unique_programs": st.unique_programs,
@@ -870,6 +989,7 @@ def main(argv=None) -> int:
         "documents_by_fiscal_year": dict(sorted(st.documents_by_fiscal_year.items())),
         "page_styles": st.page_styles,
         "wrapped_pages": st.wrapped_pages,
+        "cut_documents": st.cut_documents,
         "placeholder_indicators": st.placeholder_indicators,
         "negative_amounts": st.negative_amounts,
         "planted_pairs": st.planted_pairs,

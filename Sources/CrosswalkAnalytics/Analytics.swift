@@ -41,11 +41,12 @@ package struct Analytics: Sendable {
         try await callOptional("SELECT crosswalk_policy($1, $2) AS answer", [PolicyCode.key(code), municipality])
     }
 
-    /// A program by numeric id or by name (width and spaces ignored); nil when unknown.
+    /// A program by numeric id or by name (width, spaces and 再掲 markers ignored, by the
+    /// identity key's own rule); nil when unknown.
     package func program(_ nameOrID: String, municipality: String? = nil) async throws -> PostgresJSON? {
         let id = Int64(nameOrID)
         return try await callOptional(
-            "SELECT crosswalk_program($1, $2, $3) AS answer", [id, id == nil ? TextKey.fold(nameOrID) : nil, municipality])
+            "SELECT crosswalk_program($1, $2, $3) AS answer", [id, id == nil ? ProgramKey.nameKey(nameOrID) : nil, municipality])
     }
 
     package func search(_ text: String, limit: Int = 50, municipality: String? = nil) async throws -> PostgresJSON {

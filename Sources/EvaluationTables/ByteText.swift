@@ -135,7 +135,8 @@ enum Spelling {
     static let jissekichi = Array("実績値".utf8)
     static let tasseiritsu = Array("達成率".utf8)
     static let tasseido = Array("達成度".utf8)
-    static let relisted = Array("再掲".utf8)
+    /// 掲: in every re-listing marker, however it is wrapped or written.
+    static let relistedMark = Array("掲".utf8)
     static let labels: [([UInt8], IndicatorLabel)] = [
         (mokuhyouchi, .target), (mokuhyou, .target),
         (jissekichi, .actual), (jisseki, .actual),

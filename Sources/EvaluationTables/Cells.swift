@@ -216,6 +216,10 @@ enum PolicyCell {
 
     @inline(__always) static func isCircled(_ v: UInt32) -> Bool { v >= 0x2460 && v <= 0x2473 }
 
+    @inline(__always) static func isOpening(_ v: UInt32) -> Bool { v == 0x28 || v == 0xFF08 }
+
+    @inline(__always) static func isClosing(_ v: UInt32) -> Bool { v == 0x29 || v == 0xFF09 }
+
     @inline(__always) static func isCodeScalar(_ v: UInt32) -> Bool {
         isRoman(v) || isHyphen(v) || CharClass.digitValue(v) != nil || isCircled(v)
             || v == 0x28 || v == 0x29 || v == 0xFF08 || v == 0xFF09
@@ -226,7 +230,8 @@ extension ByteText {
     /// Splits `II-3-(2)-② ワーク…` into the code and the name when the cell starts
     /// with a policy code: a Roman numeral (or a digit), hyphens, digits,
     /// parentheses and circled digits, with at least one hyphen (two without a
-    /// Roman numeral) and one digit.
+    /// Roman numeral) and one digit. The code range may hold wrap spaces: read it
+    /// with `stripped`.
     func policyCode(_ r: Range<Int>) -> (code: Range<Int>, name: Range<Int>)? {
         guard !r.isEmpty else { return nil }
         let (first, _) = scalar(at: r.lowerBound)
@@ -237,9 +242,25 @@ extension ByteText {
         var hyphens = 0
         var pendingLongVowels = 0
         var digits = 0
+        var previous: UInt32 = 0
         while i < r.upperBound {
-            let (v, n) = scalar(at: i)
+            var (v, n) = scalar(at: i)
+            if v == 0x20 || v == 0x3000 {
+                // A wrap space inside the code (`II- 3-( 2)-②`, `I I-3`): after a hyphen
+                // or an opening parenthesis, before a hyphen or a closing one, or
+                // between Roman numerals. A space after a complete code ends it.
+                var j = i
+                while j < r.upperBound, buf[j] == 0x20 || whitespaceLength(at: j, end: r.upperBound) == 3 { j += buf[j] == 0x20 ? 1 : 3 }
+                guard j < r.upperBound else { break }
+                let (next, nextLength) = scalar(at: j)
+                let inside = PolicyCell.isHyphen(previous) || PolicyCell.isOpening(previous) || PolicyCell.isHyphen(next)
+                    || PolicyCell.isClosing(next) || (PolicyCell.isRoman(previous) && PolicyCell.isRoman(next))
+                guard inside, PolicyCell.isCodeScalar(next) else { break }
+                i = j
+                (v, n) = (next, nextLength)
+            }
             guard PolicyCell.isCodeScalar(v) else { break }
+            previous = v
             i += n
             if v == 0x30FC {
                 // ー counts as a hyphen only when more code follows (else it is the name's).

@@ -85,9 +85,6 @@ struct DocumentParser {
         var evaluation: String?
         var reason: String?
         var lines: [Int]
-        var wrapped = false
-        var departmentRestored = false
-        var formerRestored = false
         var previousYear: Int
     }
 
@@ -136,6 +133,7 @@ struct DocumentParser {
         decideWrappedPages()
         buildReferences()
         assemble()
+        warnIfCutInRow()
         guard !listings.isEmpty else {
             let row = rows.last(where: { $0.kind != .blank })
             throw refuse(row?.line ?? 1, .noListings, "no program rows were found after the title (truncated or not an evaluation table)",
@@ -404,16 +402,42 @@ struct DocumentParser {
         }
     }
 
+    /// A download that stopped early ends without a line break inside a row: the last
+    /// line then has fewer cells than its page's header rows (every row of a page is
+    /// padded to the header's width). A cut inside a row's last cell, or exactly at a
+    /// line end, cannot be seen.
+    private mutating func warnIfCutInRow() {
+        guard let lastByte = text.buf.last, lastByte != 0x0A, lastByte != 0x0D, let row = rows.last,
+            pages.indices.contains(row.page), row.kind != .title, row.kind != .blank || row.cellCount > 1
+        else { return }
+        // The page's header, else (the cut fell in the page's first rows) the widest header.
+        let others = rows.dropLast().filter { $0.kind == .header }
+        let width = others.filter { $0.page == row.page }.map(\.cellCount).max() ?? others.map(\.cellCount).max() ?? 0
+        guard row.cellCount < width else { return }
+        warn(row.line, "truncated", "the file ends inside this row, without a line break (\(row.cellCount) of \(width) cells): the document looks cut short; the row's last values are missing or incomplete")
+    }
+
     // MARK: - Pass 2: policies and listings
 
     /// Readable text of a cell: verbatim on unwrapped pages; on wrapped pages the
     /// spacing of the same value elsewhere, else wrap spaces removed.
     private func readable(_ r: Range<Int>, wrapped: Bool) -> (text: String, restored: Bool) {
         guard wrapped, r.count > 3, text.containsSpace(r) else { return (text.string(r), false) }
-        if !references.isEmpty, r.count <= Self.referenceMaxBytes, let reference = references[ByteKey(text.stripped(r))] {
-            return (reference, true)
-        }
+        if let reference = reference(r) { return (reference, true) }
         return (text.dewrapped(r), false)
+    }
+
+    /// The same value on an unwrapped page, for a cell with spaces on a wrapped page.
+    private func reference(_ r: Range<Int>) -> String? {
+        guard !references.isEmpty, r.count <= Self.referenceMaxBytes else { return nil }
+        return references[ByteKey(text.stripped(r))]
+    }
+
+    /// A department cell as written, or on a wrapped page the spacing of the same
+    /// value on an unwrapped page; `finish` makes it readable (`ReadableName`).
+    private func organizationCell(_ r: Range<Int>, wrapped: Bool) -> String {
+        guard wrapped, r.count > 3, text.containsSpace(r), let reference = reference(r) else { return text.string(r) }
+        return reference
     }
 
     /// Optional text: empty, `—` and `指標名等` are nil.
@@ -452,7 +476,8 @@ struct DocumentParser {
 
         if let pi = policyIndex, let r = cell(row, pi) {
             if let (code, name) = text.policyCode(r) {
-                currentPolicy = policy(code: text.string(code), name: readable(name, wrapped: wrapped).text, line: line)
+                let codeText = String(decoding: text.stripped(code), as: UTF8.self)
+                currentPolicy = policy(code: codeText, name: ReadableName.plain(readable(name, wrapped: wrapped).text), line: line)
             }
         }
         if currentPolicy == nil {
@@ -465,7 +490,6 @@ struct DocumentParser {
         }
 
         var listing = ListingDraft(no: no, policy: currentPolicy, lines: [line], previousYear: previousYear)
-        listing.wrapped = wrapped
 
         // SDG goals right after No.; then (after empty cells) the program.
         var j = noIndex + 1
@@ -482,25 +506,14 @@ struct DocumentParser {
             open = listing
             return
         }
-        var program = readable(programCell, wrapped: wrapped).text
-        if text.contains(programCell, Spelling.relisted) {
-            for marker in ProgramKey.relistingMarkers where program.contains(marker) {
-                program = program.replacingOccurrences(of: marker, with: "")
-                listing.relisted = true
-            }
-            program = program.trimmingWhitespace()
+        var program = ReadableName.plain(readable(programCell, wrapped: wrapped).text)
+        // Markers are found by the key's rule (folded), so `（再 掲）` is one too.
+        if text.contains(programCell, Spelling.relistedMark) {
+            (program, listing.relisted) = ProgramKey.removingMarkers(program)
         }
         listing.program = program
-        if let r = cell(row, p + 1) {
-            let d = readable(r, wrapped: wrapped)
-            listing.department = d.text
-            listing.departmentRestored = d.restored
-        }
-        if let r = cell(row, p + 2), !r.isEmpty, !text.isDash(r) {
-            let d = readable(r, wrapped: wrapped)
-            listing.formerDepartment = d.text
-            listing.formerRestored = d.restored
-        }
+        if let r = cell(row, p + 1) { listing.department = organizationCell(r, wrapped: wrapped) }
+        if let r = cell(row, p + 2), !r.isEmpty, !text.isDash(r) { listing.formerDepartment = organizationCell(r, wrapped: wrapped) }
         listing.summary = optionalText(cell(row, p + 3), wrapped: wrapped)
         if let r = cell(row, p + 4) {
             listing.hasIndicator = true
@@ -804,28 +817,37 @@ struct DocumentParser {
     // MARK: - Finish
 
     private mutating func finish() -> Result {
-        // Organization names known from unwrapped pages, to restore separators that
-        // look like wraps in wrapped pages (`デジタル市役所推進室 デジタル市役所推進課`).
+        // Organization names known in the document: a department cell is never split
+        // inside one of them (`デジタル市役所推進課` is one name, whatever its wraps).
+        // Only documents with a space in some department cell need them.
+        // Cells repeat from row to row: each distinct one is looked at once.
+        let spaced = listings.contains { $0.department.utf8.contains(0x20) || ($0.formerDepartment?.utf8.contains(0x20) ?? false) }
         var known: Set<String> = []
-        if !organization.isEmpty { known.insert(organization) }
-        let anyWrapped = listings.contains(where: \.wrapped)
-        for l in listings where anyWrapped && !l.wrapped {
-            if !l.department.isEmpty { known.insert(l.department) }
-            for part in (l.formerDepartment ?? "").split(whereSeparator: { $0 == " " || $0 == "　" }) { known.insert(String(part)) }
+        var readableCells: [StringBytesKey: String] = [:]
+        if spaced {
+            known.formUnion(ReadableName.knownNames(in: organization))
+            known.insert(organization.filter { $0 != " " && $0 != "　" })
+            var seen: Set<StringBytesKey> = []
+            for l in listings {
+                if seen.insert(StringBytesKey(l.department)).inserted { known.formUnion(ReadableName.knownNames(in: l.department)) }
+                if let former = l.formerDepartment, seen.insert(StringBytesKey(former)).inserted {
+                    known.formUnion(ReadableName.knownNames(in: former))
+                }
+            }
         }
-        let knownByLength = known.sorted { $0.count > $1.count }
+        func readableOrganization(_ raw: String) -> String {
+            guard raw.utf8.contains(0x20) else { return raw }
+            if let done = readableCells[StringBytesKey(raw)] { return done }
+            let value = ReadableName.organization(raw, known: known)
+            readableCells[StringBytesKey(raw)] = value
+            return value
+        }
         var out: [ListingRecord] = []
         out.reserveCapacity(listings.count)
         for var l in listings {
-            if l.wrapped {
-                if !l.departmentRestored, let split = Self.splitOrganizations(l.department, known: known, ordered: knownByLength) {
-                    l.department = split
-                }
-                if !l.formerRestored, let former = l.formerDepartment,
-                    let split = Self.splitOrganizations(former, known: known, ordered: knownByLength)
-                {
-                    l.formerDepartment = split
-                }
+            if spaced {
+                l.department = readableOrganization(l.department)
+                l.formerDepartment = l.formerDepartment.map(readableOrganization)
             }
             let policyCode = l.policy.map { policies[$0].code } ?? ""
             let indicator: IndicatorRecord? =
@@ -852,21 +874,5 @@ struct DocumentParser {
         var ascending = true
         for i in lines.indices.dropFirst() where lines[i] <= lines[i - 1] { ascending = false; break }
         return ascending ? lines : Array(Set(lines)).sorted()
-    }
-
-    static let organizationSuffixes: [Character] = ["課", "室", "局", "部", "係", "所", "館", "署", "班", "区"]
-
-    /// `デジタル市役所推進室デジタル市役所推進課` → `デジタル市役所推進室 デジタル市役所推進課`
-    /// when it starts with a known organization name and the rest is a known name or
-    /// ends like one. Nil when nothing applies.
-    static func splitOrganizations(_ value: String, known: Set<String>, ordered: [String]) -> String? {
-        guard !value.isEmpty, !known.contains(value), !value.contains(" ") else { return nil }
-        for name in ordered where name.count < value.count && value.hasPrefix(name) {
-            let rest = String(value.dropFirst(name.count))
-            if known.contains(rest) { return name + " " + rest }
-            if let split = splitOrganizations(rest, known: known, ordered: ordered) { return name + " " + split }
-            if rest.count >= 2, let last = rest.last, organizationSuffixes.contains(last) { return name + " " + rest }
-        }
-        return nil
     }
 }

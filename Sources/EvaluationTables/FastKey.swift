@@ -67,23 +67,9 @@ enum FastKey {
         return folded.replacingOccurrences(of: "ー", with: "-")
     }
 
-    private static let relistedBytes = Array("再掲".utf8)
-
-    /// Equal to `ProgramKey.make(name:department:)`.
+    /// Equal to `ProgramKey.make(name:department:)`: the same fold, then the same
+    /// marker rule on the folded name.
     static func programKey(name: String, department: String) -> String {
-        var name = name
-        let hasMarker = name.withUTF8 { utf8 -> Bool in
-            guard utf8.count >= 6 else { return false }
-            for i in 0...(utf8.count - 6) where utf8[i] == 0xE5 {
-                if utf8[i + 1] == relistedBytes[1], utf8[i + 2] == relistedBytes[2], utf8[i + 3] == relistedBytes[3],
-                    utf8[i + 4] == relistedBytes[4], utf8[i + 5] == relistedBytes[5]
-                {
-                    return true
-                }
-            }
-            return false
-        }
-        if hasMarker { return ProgramKey.make(name: name, department: department) }
-        return fold(name) + "|" + fold(department)
+        ProgramKey.strippingMarkers(folded: fold(name)) + "|" + fold(department)
     }
 }

@@ -181,10 +181,9 @@ struct RowReader {
     }
 
     private mutating func addListing(_ row: Int, _ rawProgram: String) throws(ReadError) {
-        let relisted = ProgramKey.relistingMarkers.contains { rawProgram.contains($0) }
-        var program = rawProgram
-        for marker in ProgramKey.relistingMarkers { program = program.replacingOccurrences(of: marker, with: "") }
-        program = program.trimmingWhitespace()
+        // The published tables' marker rule: （再 掲）, 【再掲】 … in any width and spacing.
+        let (unmarked, relisted) = ProgramKey.removingMarkers(rawProgram)
+        let program = unmarked.trimmingWhitespace()
         let department = text(row, .department) ?? ""
         if department.isEmpty, map.first(.department) != nil {
             warn(row, map.first(.department), "no_department", "program `\(program)` has no department")

@@ -139,6 +139,27 @@ final class AnalyticsTests: XCTestCase {
         }
     }
 
+    /// Issue 13: a marker broken by a wrap space on an unwrapped page is still a marker:
+    /// one program, DUPLICATES sees it, the de-duplicated total counts it once, and a
+    /// name look-up with the broken marker finds the program.
+    func testBrokenRelistingMarkerIsTheSameProgram() async throws {
+        var lines = try Fixtures.sampleText().components(separatedBy: "\n")
+        let relisted = lines.firstIndex { $0.hasPrefix("III-1-(3)-④") }!
+        lines[relisted] = lines[relisted].replacingOccurrences(of: "\tKitaQ DX推進事業\t", with: "\tKitaQ DX推進事業（再 掲）\t")
+        try await withSample(lines.joined(separator: "\n")) { analytics, pool in
+            let programs = try await pool.query("SELECT count(*) AS n FROM programs").first!.decode("n", as: Int.self)
+            XCTAssertEqual(programs, 6, "a re-listed program is the same program")
+            let duplicates = try object(try await analytics.duplicates(fiscalYear: 2023))
+            let kitaq = try XCTUnwrap((duplicates["programs"] as? [[String: Any]])?.first { $0["name"] as? String == "KitaQ DX推進事業" })
+            XCTAssertEqual((kitaq["policies"] as? [[String: Any]])?.map { $0["relisted"] as? Bool }, [false, true])
+            let report = try object(try await analytics.sdgReport(fiscalYear: 2023, amount: .settled, mode: .gross))
+            XCTAssertEqual(report["total_thousand_yen"] as? Int, Self.deduplicatedTotal, "KitaQ counted once")
+            let program = try object(try await analytics.program("ＫｉｔａＱ ＤＸ推進事業（再 掲）"))
+            XCTAssertEqual(program["name"] as? String, "KitaQ DX推進事業")
+            XCTAssertEqual((program["listings"] as? [[String: Any]])?.count, 2)
+        }
+    }
+
     func testPolicyMatrixAndOverlap() async throws {
         try await withSample { analytics, _ in
             let matrix = try object(try await analytics.policyMatrix(fiscalYear: 2023))
