@@ -29,10 +29,16 @@ BEGIN
 END;
 $$;
 
+-- Signatures before the reader version was recorded (release 1, and the municipalities
+-- change): each now takes it.
+DROP FUNCTION IF EXISTS crosswalk_apply_document(jsonb, bigint);
+DROP FUNCTION IF EXISTS crosswalk_try_apply_document(jsonb, bigint);
+DROP FUNCTION IF EXISTS crosswalk_document_versions();
+
 -- Working sets live in arrays, not temporary tables: a statement over a temporary
 -- table is planned anew on every call and without statistics, which made each
 -- document cost more as the tables grew.
-CREATE OR REPLACE FUNCTION crosswalk_apply_document(doc jsonb, p_run_id bigint) RETURNS jsonb
+CREATE OR REPLACE FUNCTION crosswalk_apply_document(doc jsonb, p_run_id bigint, p_reader_version integer) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     v_fiscal_year integer := (doc->>'fiscal_year')::integer;
@@ -59,9 +65,9 @@ BEGIN
     -- The document row: new, revised, or back after it had disappeared.
     SELECT * INTO v_old FROM documents WHERE source = doc->>'source' FOR UPDATE;
     IF NOT FOUND THEN
-        INSERT INTO documents (source, sha256, encoding, fiscal_year, organization_id, warnings, run_id)
+        INSERT INTO documents (source, sha256, encoding, fiscal_year, organization_id, warnings, run_id, reader_version)
         VALUES (doc->>'source', doc->>'sha256', doc->>'encoding', v_fiscal_year, v_org_id,
-                coalesce(doc->'warnings', '[]'), p_run_id)
+                coalesce(doc->'warnings', '[]'), p_run_id, p_reader_version)
         RETURNING id INTO v_doc_id;
         INSERT INTO changes (run_id, entity, action, document_id, summary, new_value)
         VALUES (p_run_id, 'document', 'added', v_doc_id, 'document ' || (doc->>'source'),
@@ -69,7 +75,7 @@ BEGIN
     ELSE
         v_doc_id := v_old.id;
         UPDATE documents SET sha256 = doc->>'sha256', encoding = doc->>'encoding', fiscal_year = v_fiscal_year,
-               organization_id = v_org_id, warnings = coalesce(doc->'warnings', '[]'),
+               organization_id = v_org_id, warnings = coalesce(doc->'warnings', '[]'), reader_version = p_reader_version,
                synced_at = now(), run_id = p_run_id, ended_at = NULL, ended_run_id = NULL
         WHERE id = v_doc_id;
         INSERT INTO changes (run_id, entity, action, document_id, summary, old_value, new_value)
@@ -313,10 +319,10 @@ $$;
 -- behind and the caller's transaction goes on. Returns the outcome, or
 -- {"error": message, "sqlstate": code} — so a sync can apply many documents in one
 -- transaction, each atomically, without a savepoint round trip per document.
-CREATE OR REPLACE FUNCTION crosswalk_try_apply_document(doc jsonb, p_run_id bigint) RETURNS jsonb
+CREATE OR REPLACE FUNCTION crosswalk_try_apply_document(doc jsonb, p_run_id bigint, p_reader_version integer) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 BEGIN
-    RETURN crosswalk_apply_document(doc, p_run_id);
+    RETURN crosswalk_apply_document(doc, p_run_id, p_reader_version);
 EXCEPTION WHEN OTHERS THEN
     RETURN jsonb_build_object('error', SQLERRM, 'sqlstate', SQLSTATE);
 END;
@@ -324,9 +330,9 @@ $$;
 
 -- The version in force of every current document: what a sync compares the files with.
 CREATE OR REPLACE FUNCTION crosswalk_document_versions()
-RETURNS TABLE (source text, sha256 text, municipality text, municipality_code text)
+RETURNS TABLE (source text, sha256 text, municipality text, municipality_code text, reader_version integer)
 LANGUAGE sql STABLE AS $$
-    SELECT d.source, d.sha256, nullif(m.name, ''), m.code
+    SELECT d.source, d.sha256, nullif(m.name, ''), m.code, d.reader_version
     FROM documents d
     JOIN organizations o ON o.id = d.organization_id
     JOIN municipalities m ON m.id = o.municipality_id

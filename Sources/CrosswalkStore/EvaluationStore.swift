@@ -18,14 +18,17 @@ package struct EvaluationStore: Sendable {
         package var unchanged: Int
     }
 
-    /// A document as it is stored: its bytes' hash and the municipality it was filed under.
+    /// A document as it is stored: its bytes' hash, the municipality it was filed under and
+    /// the version of the reading rules it was read by.
     package struct StoredVersion: Sendable, Equatable {
         package var sha256: String
         package var municipality: Municipality?
+        package var readerVersion: Int
 
-        package init(sha256: String, municipality: Municipality?) {
+        package init(sha256: String, municipality: Municipality?, readerVersion: Int) {
             self.sha256 = sha256
             self.municipality = municipality
+            self.readerVersion = readerVersion
         }
     }
 
@@ -37,7 +40,8 @@ package struct EvaluationStore: Sendable {
             let municipality = try row.decodeIfPresent("municipality", as: String.self).map {
                 Municipality(name: $0, code: try row.decodeIfPresent("municipality_code", as: String.self))
             }
-            versions[try row.decode("source")] = StoredVersion(sha256: try row.decode("sha256"), municipality: municipality)
+            versions[try row.decode("source")] = StoredVersion(
+                sha256: try row.decode("sha256"), municipality: municipality, readerVersion: try row.decode("reader_version", as: Int.self))
         }
         return versions
     }
@@ -71,9 +75,13 @@ package struct EvaluationStore: Sendable {
     /// Makes `document` the current version of its source, atomically inside the
     /// caller's transaction: a document that fails leaves nothing behind, and the
     /// failure comes back as a value.
-    package func tryApply(_ connection: PostgresConnection, document: EvaluationDocument, run: Int64) async throws -> Result<ApplyOutcome, PostgresError> {
+    /// `readerVersion`: the version of the rules the document was read by (recorded with it).
+    package func tryApply(
+        _ connection: PostgresConnection, document: EvaluationDocument, run: Int64, readerVersion: Int
+    ) async throws -> Result<ApplyOutcome, PostgresError> {
         let json = try PostgresJSON(encoding: document, encoder: Self.encoder)
-        let rows = try await connection.query("SELECT crosswalk_try_apply_document($1::jsonb, $2) AS outcome", [json, run])
+        let rows = try await connection.query(
+            "SELECT crosswalk_try_apply_document($1::jsonb, $2, $3) AS outcome", [json, run, readerVersion])
         let answer = try rows.first!.decode("outcome", as: PostgresJSON.self)
         if let failure = try? answer.decode(ApplyFailure.self) {
             return .failure(PostgresError(kind: .statement, message: failure.error, sqlState: failure.sqlstate))

@@ -165,7 +165,8 @@ package struct SyncEngine: Sendable {
     }
 
     /// Reads, hashes and parses — no database — so it can run ahead of the writes. A
-    /// document is unchanged when its bytes and its declared municipality both are.
+    /// document is unchanged when its bytes, its declared municipality and the reading
+    /// rules all are.
     static func prepare(
         _ paths: [String], known: [String: EvaluationStore.StoredVersion],
         declarations: [String: Result<SourceDeclarations.Declaration, DeclarationError>], reader: EvaluationReader
@@ -184,7 +185,9 @@ package struct SyncEngine: Sendable {
             }
             // A table's version is its bytes and the layout that reads it.
             let sha = SHA256.hex(declaration.layout.map { bytes + Array($0.text.utf8) } ?? bytes)
-            if known[path] == EvaluationStore.StoredVersion(sha256: sha, municipality: declaration.municipality) { return .unchanged }
+            let version = EvaluationStore.StoredVersion(
+                sha256: sha, municipality: declaration.municipality, readerVersion: ReaderRules.version)
+            if known[path] == version { return .unchanged }
             let read = { () throws(ReadError) -> EvaluationDocument in
                 guard TableReader.handles(path) else { return try reader.read(bytes, source: path) }
                 return try TableReader.read(bytes: bytes, source: path, sha256: sha, layout: declaration.layout?.layout)
@@ -202,12 +205,12 @@ package struct SyncEngine: Sendable {
     /// what a real run would write.
     private func applyOrPreview(_ document: EvaluationDocument, connection: PostgresConnection, run: Int64?) async throws -> Result<EvaluationStore.ApplyOutcome, PostgresError> {
         if let run {
-            return try await store.tryApply(connection, document: document, run: run)
+            return try await store.tryApply(connection, document: document, run: run, readerVersion: ReaderRules.version)
         }
         try await connection.execute(script: "BEGIN")
         do {
             let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
-            let outcome = try await store.tryApply(connection, document: document, run: previewRun)
+            let outcome = try await store.tryApply(connection, document: document, run: previewRun, readerVersion: ReaderRules.version)
             try await connection.execute(script: "ROLLBACK")
             return outcome
         } catch {

@@ -1,5 +1,6 @@
 import CrosswalkStore
 import CrosswalkSync
+import EvaluationTables
 import Foundation
 import Postgres
 import TestSupport
@@ -307,6 +308,40 @@ extension SyncTests {
             XCTAssertEqual(summary.documentsApplied, 1)
             XCTAssertEqual(summary.documentsRejected, 1)
             XCTAssertTrue(summary.rejects.first?.reason.contains("pipe.txt: not a regular file") ?? false, "\(summary.rejects)")
+        }
+    }
+}
+
+extension SyncTests {
+    /// A document read by older reading rules is read again though its bytes did not change,
+    /// so a program an older reader filed under a wrong key (a phantom) is filed rightly.
+    func testDocumentsReadByOlderRulesAreReadAgainAndFiledRightly() async throws {
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            let folder = try Fixtures.folderWithSample()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let engine = SyncEngine(pool: pool)
+            _ = try await engine.run(SyncEngine.Options(sources: [folder.path]))
+            // As an older reader might have left it: one program under a key with a leftover
+            // marker, read by rules version 1.
+            try await pool.query("UPDATE programs SET identity_key = '（再 掲）' || identity_key WHERE name = 'KitaQ DX推進事業'")
+            try await pool.query("UPDATE documents SET reader_version = 1")
+
+            let again = try await engine.run(SyncEngine.Options(sources: [folder.path]))
+            XCTAssertEqual(again.documentsUnchanged, 0)
+            XCTAssertEqual(again.documentsApplied, 1, "read again by today's rules")
+            let phantom = try await pool.count("""
+                SELECT count(*) AS n FROM current_listings l JOIN programs p ON p.id = l.program_id
+                WHERE p.identity_key LIKE '（再 掲）%'
+                """)
+            XCTAssertEqual(phantom, 0, "no current listing stays under the older key")
+            let current = try await pool.count("SELECT count(DISTINCT program_id) AS n FROM current_listings")
+            XCTAssertEqual(current, 6)
+            let version = try await pool.count("SELECT min(reader_version) AS n FROM documents")
+            XCTAssertEqual(version, ReaderRules.version)
+
+            let settled = try await engine.run(SyncEngine.Options(sources: [folder.path]))
+            XCTAssertEqual(settled.documentsUnchanged, 1)
         }
     }
 }

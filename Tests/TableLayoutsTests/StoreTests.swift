@@ -47,7 +47,7 @@ final class StoreTests: XCTestCase {
                 let run = try await store.beginRun(connection, trigger: "test", sources: ["/tables"])
                 try await connection.query("BEGIN")
                 for document in [csvDoc, xlsxDoc] {
-                    if case .failure(let error) = try await store.tryApply(connection, document: document, run: run) {
+                    if case .failure(let error) = try await store.tryApply(connection, document: document, run: run, readerVersion: ReaderRules.version) {
                         XCTFail("\(document.source): \(error)")
                     }
                 }
