@@ -45,7 +45,7 @@ let package = Package(
         // Plain value types shared by every stage: the interchange format.
         .target(name: "CrosswalkModel", swiftSettings: strictImports),
         // Document bytes → records + warnings. No I/O, no database.
-        .target(name: "EvaluationTables", dependencies: ["CrosswalkModel"]),
+        .target(name: "EvaluationTables", dependencies: ["CrosswalkModel"], swiftSettings: strictImports),
         // CSV and XLSX bytes + a declared (or guessed) layout → records + warnings. No I/O.
         .target(
             name: "TableLayouts",

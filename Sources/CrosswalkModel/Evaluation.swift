@@ -7,40 +7,40 @@
 // accepts both a `null` and a missing key for an optional field.
 
 /// One `crosswalk parse` run: every document it read.
-public struct EvaluationBatch: Codable, Sendable, Equatable {
-    public static let formatName = "crosswalk.evaluation/1"
-    public var format: String
-    public var documents: [EvaluationDocument]
+package struct EvaluationBatch: Codable, Sendable, Equatable {
+    package static let formatName = "crosswalk.evaluation/1"
+    package var format: String
+    package var documents: [EvaluationDocument]
 
-    public init(documents: [EvaluationDocument]) {
+    package init(documents: [EvaluationDocument]) {
         self.format = Self.formatName
         self.documents = documents
     }
 }
 
 /// How the document's bytes were encoded.
-public enum SourceEncoding: String, Codable, Sendable, Equatable {
+package enum SourceEncoding: String, Codable, Sendable, Equatable {
     case utf8 = "utf-8"
     case utf8BOM = "utf-8-bom"
     case cp932
 }
 
 /// One published document, as read.
-public struct EvaluationDocument: Codable, Sendable, Equatable {
-    public var source: String
-    public var sha256: String
-    public var encoding: SourceEncoding
+package struct EvaluationDocument: Codable, Sendable, Equatable {
+    package var source: String
+    package var sha256: String
+    package var encoding: SourceEncoding
     /// Gregorian start year of the fiscal year in the title (令和5年度 → 2023).
-    public var fiscalYear: Int
+    package var fiscalYear: Int
     /// The municipality its source declares (`municipality.conf`); nil: none declared.
-    public var municipality: Municipality?
+    package var municipality: Municipality?
     /// The office in the title's parentheses (デジタル市役所推進室).
-    public var organization: String
-    public var policies: [PolicyRecord]
-    public var listings: [ListingRecord]
-    public var warnings: [ReaderWarning]
+    package var organization: String
+    package var policies: [PolicyRecord]
+    package var listings: [ListingRecord]
+    package var warnings: [ReaderWarning]
 
-    public init(
+    package init(
         source: String, sha256: String, encoding: SourceEncoding, fiscalYear: Int,
         municipality: Municipality? = nil, organization: String, policies: [PolicyRecord],
         listings: [ListingRecord], warnings: [ReaderWarning]
@@ -60,7 +60,7 @@ public struct EvaluationDocument: Codable, Sendable, Equatable {
         case source, sha256, encoding, fiscalYear, municipality, organization, policies, listings, warnings
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(source, forKey: .source)
         try c.encode(sha256, forKey: .sha256)
@@ -76,11 +76,11 @@ public struct EvaluationDocument: Codable, Sendable, Equatable {
 
 /// A municipality (市区町村 or 都道府県): its name, and its 全国地方公共団体コード when known
 /// (six digits with the check digit, e.g. 401005 for 北九州市).
-public struct Municipality: Codable, Sendable, Hashable {
-    public var name: String
-    public var code: String?
+package struct Municipality: Codable, Sendable, Hashable {
+    package var name: String
+    package var code: String?
 
-    public init(name: String, code: String? = nil) {
+    package init(name: String, code: String? = nil) {
         self.name = name
         self.code = code
     }
@@ -89,7 +89,7 @@ public struct Municipality: Codable, Sendable, Hashable {
         case name, code
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
         try c.encodeOrNull(code, forKey: .code)
@@ -97,20 +97,20 @@ public struct Municipality: Codable, Sendable, Hashable {
 }
 
 /// A policy (施策) and the bureau's evaluation of it for the document's year.
-public struct PolicyRecord: Codable, Sendable, Equatable {
+package struct PolicyRecord: Codable, Sendable, Equatable {
     /// The code as written (`II-3-(2)-②`).
-    public var code: String
+    package var code: String
     /// Width-insensitive key for matching (`II-3-(2)-2`): see `PolicyCode.key`.
-    public var codeKey: String
-    public var name: String
+    package var codeKey: String
+    package var name: String
     /// 局施策評価 grade, as written (順調, 概ね順調, …).
-    public var evaluation: String?
+    package var evaluation: String?
     /// 局施策評価の理由及び課題, joined from every row it was split across.
-    public var evaluationText: String?
+    package var evaluationText: String?
     /// Source line numbers (1-based) the policy was read from.
-    public var lines: [Int]
+    package var lines: [Int]
 
-    public init(
+    package init(
         code: String, codeKey: String, name: String, evaluation: String?,
         evaluationText: String?, lines: [Int]
     ) {
@@ -126,7 +126,7 @@ public struct PolicyRecord: Codable, Sendable, Equatable {
         case code, codeKey, name, evaluation, evaluationText, lines
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(code, forKey: .code)
         try c.encode(codeKey, forKey: .codeKey)
@@ -138,31 +138,31 @@ public struct PolicyRecord: Codable, Sendable, Equatable {
 }
 
 /// One row of a document: a program listed under a policy in a fiscal year.
-public struct ListingRecord: Codable, Sendable, Equatable {
-    public var no: Int
-    public var policyCode: String
+package struct ListingRecord: Codable, Sendable, Equatable {
+    package var no: Int
+    package var policyCode: String
     /// Program name, readable (wrap spaces removed, markers such as （再掲） removed).
-    public var program: String
+    package var program: String
     /// Identity key: normalised name + department (see `ProgramKey`).
-    public var programKey: String
+    package var programKey: String
     /// Marked （再掲） or similar: listed again under another policy.
-    public var relisted: Bool
-    public var department: String
-    public var formerDepartment: String?
-    public var summary: String?
+    package var relisted: Bool
+    package var department: String
+    package var formerDepartment: String?
+    package var summary: String?
     /// SDG goals 1–17 the program states, ascending.
-    public var sdgGoals: [Int]
+    package var sdgGoals: [Int]
     /// SDG goals 1–17 the listing takes from its policy, where a table gives goals per
     /// policy (施策) rather than per program; ascending, kept apart from `sdgGoals`.
-    public var inheritedSdgGoals: [Int]
-    public var indicator: IndicatorRecord?
-    public var amounts: [AmountRecord]
+    package var inheritedSdgGoals: [Int]
+    package var indicator: IndicatorRecord?
+    package var amounts: [AmountRecord]
     /// 事業評価 grade, as written.
-    public var evaluation: String?
-    public var evaluationReason: String?
-    public var lines: [Int]
+    package var evaluation: String?
+    package var evaluationReason: String?
+    package var lines: [Int]
 
-    public init(
+    package init(
         no: Int, policyCode: String, program: String, programKey: String, relisted: Bool,
         department: String, formerDepartment: String?, summary: String?, sdgGoals: [Int],
         inheritedSdgGoals: [Int] = [], indicator: IndicatorRecord?, amounts: [AmountRecord],
@@ -191,7 +191,7 @@ public struct ListingRecord: Codable, Sendable, Equatable {
     }
 
     /// Documents written before `inherited_sdg_goals` existed read as inheriting none.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         no = try c.decode(Int.self, forKey: .no)
         policyCode = try c.decode(String.self, forKey: .policyCode)
@@ -210,7 +210,7 @@ public struct ListingRecord: Codable, Sendable, Equatable {
         lines = try c.decode([Int].self, forKey: .lines)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(no, forKey: .no)
         try c.encode(policyCode, forKey: .policyCode)
@@ -231,16 +231,16 @@ public struct ListingRecord: Codable, Sendable, Equatable {
 }
 
 /// The outcome indicator (成果指標) of a listing.
-public struct IndicatorRecord: Codable, Sendable, Equatable {
+package struct IndicatorRecord: Codable, Sendable, Equatable {
     /// nil when the document has none or only the `指標名等` placeholder.
-    public var name: String?
+    package var name: String?
     /// True when `name` was filled from another listing of the same program.
-    public var nameInferred: Bool
-    public var baseline: String?
-    public var midtermTarget: String?
-    public var values: [IndicatorValue]
+    package var nameInferred: Bool
+    package var baseline: String?
+    package var midtermTarget: String?
+    package var values: [IndicatorValue]
 
-    public init(
+    package init(
         name: String?, nameInferred: Bool, baseline: String?, midtermTarget: String?,
         values: [IndicatorValue]
     ) {
@@ -255,7 +255,7 @@ public struct IndicatorRecord: Codable, Sendable, Equatable {
         case name, nameInferred, baseline, midtermTarget, values
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeOrNull(name, forKey: .name)
         try c.encode(nameInferred, forKey: .nameInferred)
@@ -265,21 +265,21 @@ public struct IndicatorRecord: Codable, Sendable, Equatable {
     }
 }
 
-public enum IndicatorValueKind: String, Codable, Sendable, Equatable, CaseIterable {
+package enum IndicatorValueKind: String, Codable, Sendable, Equatable, CaseIterable {
     case target, actual, achievement
 }
 
-public struct IndicatorValue: Codable, Sendable, Equatable {
-    public var fiscalYear: Int
-    public var kind: IndicatorValueKind
+package struct IndicatorValue: Codable, Sendable, Equatable {
+    package var fiscalYear: Int
+    package var kind: IndicatorValueKind
     /// The text as written (readable form).
-    public var text: String
+    package var text: String
     /// The first number in the text, when there is one (`46,549時間` → 46549).
-    public var number: Double?
+    package var number: Double?
     /// The unit after that number (`時間`, `%`, `MW`), when there is one.
-    public var unit: String?
+    package var unit: String?
 
-    public init(fiscalYear: Int, kind: IndicatorValueKind, text: String, number: Double?, unit: String?) {
+    package init(fiscalYear: Int, kind: IndicatorValueKind, text: String, number: Double?, unit: String?) {
         self.fiscalYear = fiscalYear
         self.kind = kind
         self.text = text
@@ -291,7 +291,7 @@ public struct IndicatorValue: Codable, Sendable, Equatable {
         case fiscalYear, kind, text, number, unit
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(fiscalYear, forKey: .fiscalYear)
         try c.encode(kind, forKey: .kind)
@@ -301,17 +301,17 @@ public struct IndicatorValue: Codable, Sendable, Equatable {
     }
 }
 
-public enum AmountKind: String, Codable, Sendable, Equatable, CaseIterable {
+package enum AmountKind: String, Codable, Sendable, Equatable, CaseIterable {
     case settled, budget, personnel
 }
 
 /// An amount in thousand yen; nil when the document writes `—`.
-public struct AmountRecord: Codable, Sendable, Equatable {
-    public var fiscalYear: Int
-    public var kind: AmountKind
-    public var thousandYen: Int?
+package struct AmountRecord: Codable, Sendable, Equatable {
+    package var fiscalYear: Int
+    package var kind: AmountKind
+    package var thousandYen: Int?
 
-    public init(fiscalYear: Int, kind: AmountKind, thousandYen: Int?) {
+    package init(fiscalYear: Int, kind: AmountKind, thousandYen: Int?) {
         self.fiscalYear = fiscalYear
         self.kind = kind
         self.thousandYen = thousandYen
@@ -321,7 +321,7 @@ public struct AmountRecord: Codable, Sendable, Equatable {
         case fiscalYear, kind, thousandYen
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(fiscalYear, forKey: .fiscalYear)
         try c.encode(kind, forKey: .kind)
@@ -330,12 +330,12 @@ public struct AmountRecord: Codable, Sendable, Equatable {
 }
 
 /// Something the reader noticed and carried on past.
-public struct ReaderWarning: Codable, Sendable, Equatable {
-    public var line: Int?
-    public var code: String
-    public var message: String
+package struct ReaderWarning: Codable, Sendable, Equatable {
+    package var line: Int?
+    package var code: String
+    package var message: String
 
-    public init(line: Int?, code: String, message: String) {
+    package init(line: Int?, code: String, message: String) {
         self.line = line
         self.code = code
         self.message = message
@@ -345,7 +345,7 @@ public struct ReaderWarning: Codable, Sendable, Equatable {
         case line, code, message
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeOrNull(line, forKey: .line)
         try c.encode(code, forKey: .code)

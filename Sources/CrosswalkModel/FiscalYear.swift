@@ -1,12 +1,12 @@
 /// Fiscal years as people write them: Gregorian (`2023`) or by era (`R5`, `令和5`,
 /// `令和5年度`, `令和元年度`, `H30`, `平成30`), in either width. Everything inside Crosswalk
 /// uses the Gregorian start year.
-public enum FiscalYear {
+package enum FiscalYear {
     /// The years an evaluation table can be about (平成 starts in 1989).
-    public static let range = 1989...2200
+    package static let range = 1989...2200
 
     /// The Gregorian start year `text` names, or nil.
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         var text = Substring(String(text.unicodeScalars.map(halfWidth)).uppercased())
         text = text.drop { $0 == " " }
         if text.hasSuffix("年度") { text = text.dropLast(2) } else if text.hasSuffix("年") { text = text.dropLast() }
@@ -24,7 +24,7 @@ public enum FiscalYear {
     }
 
     /// `2023年度（令和5年度）`.
-    public static func label(_ year: Int) -> String {
+    package static func label(_ year: Int) -> String {
         switch year {
         case 2019...: "\(year)年度（令和\(year == 2019 ? "元" : String(year - 2018))年度）"
         case 1989...2018: "\(year)年度（平成\(year == 1989 ? "元" : String(year - 1988))年度）"

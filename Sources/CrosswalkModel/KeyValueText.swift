@@ -2,19 +2,19 @@
 /// per line; `#` at the start of a line or after a space starts a comment; a value may
 /// be double-quoted, with `\"` and `\\` as its only escapes. Each file type checks its
 /// own keys; this reads the lines and says where a line is malformed.
-public enum KeyValueText {
-    public struct Line: Sendable, Equatable {
-        public var key: String
-        public var value: String
+package enum KeyValueText {
+    package struct Line: Sendable, Equatable {
+        package var key: String
+        package var value: String
         /// 1-based.
-        public var number: Int
+        package var number: Int
         /// The value was written in double quotes (a layout reads `"ID"` as a header text,
         /// not a column letter).
-        public var quoted: Bool
+        package var quoted: Bool
     }
 
     /// The pairs of `text`, in order; `file` names the file in errors (`file:line: …`).
-    public static func parse(_ text: String, file: String) throws(KeyValueError) -> [Line] {
+    package static func parse(_ text: String, file: String) throws(KeyValueError) -> [Line] {
         var lines: [Line] = []
         // `isNewline`, not "\n": in Swift "\r\n" is one Character, so a file saved with
         // Windows line ends would otherwise be one line.
@@ -77,16 +77,16 @@ public enum KeyValueText {
 }
 
 /// A malformed line of a `key = value` file; `description` is `file:line: reason`.
-public struct KeyValueError: Error, CustomStringConvertible, Sendable {
-    public let file: String
-    public let line: Int
-    public let reason: String
+package struct KeyValueError: Error, CustomStringConvertible, Sendable {
+    package let file: String
+    package let line: Int
+    package let reason: String
 
-    public init(file: String, line: Int, _ reason: String) {
+    package init(file: String, line: Int, _ reason: String) {
         self.file = file
         self.line = line
         self.reason = reason
     }
 
-    public var description: String { "\(file):\(line): \(reason)" }
+    package var description: String { "\(file):\(line): \(reason)" }
 }

@@ -1,45 +1,45 @@
-public import Foundation
+package import Foundation
 
 /// Comparison keys: width- and wrap-insensitive forms of what people write.
 /// Text shown to people keeps its readable form; only keys are folded.
-public enum TextKey {
+package enum TextKey {
     /// NFKC (full-width → half-width, ② → 2, Ⅱ → II), whitespace removed, lowercased.
-    public static func fold(_ text: String) -> String {
+    package static func fold(_ text: String) -> String {
         let nfkc = text.precomposedStringWithCompatibilityMapping
         return String(nfkc.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
             .lowercased()
     }
 }
 
-public enum PolicyCode {
+package enum PolicyCode {
     /// `II-3-(2)-②`, `Ⅱ－３－（２）－２` and `II-3-(2)-2` share one key.
-    public static func key(_ code: String) -> String {
+    package static func key(_ code: String) -> String {
         TextKey.fold(code).replacingOccurrences(of: "−", with: "-")
             .replacingOccurrences(of: "‐", with: "-")
             .replacingOccurrences(of: "ー", with: "-")
     }
 }
 
-public enum ProgramKey {
+package enum ProgramKey {
     /// Re-listing markers as `TextKey.fold` writes them (`（再掲）` `(再 掲)` → `(再掲)`,
     /// `［再掲］` → `[再掲]`, `＜再掲＞` → `<再掲>`). They are compared only after folding, so width and wrap
     /// spaces inside a marker never hide it. A bare `再掲` counts only at the start or
     /// end of a name (`再掲示板` is a word, not a marker).
-    public static let foldedMarkers: [[Unicode.Scalar]] = ["(再掲)", "【再掲】", "[再掲]", "〔再掲〕", "<再掲>"].map { Array($0.unicodeScalars) }
+    package static let foldedMarkers: [[Unicode.Scalar]] = ["(再掲)", "【再掲】", "[再掲]", "〔再掲〕", "<再掲>"].map { Array($0.unicodeScalars) }
     static let bareMarker: [Unicode.Scalar] = Array("再掲".unicodeScalars)
 
     /// The program's identity: folded name (markers stripped) and folded department.
-    public static func make(name: String, department: String) -> String {
+    package static func make(name: String, department: String) -> String {
         nameKey(name) + "|" + TextKey.fold(department)
     }
 
     /// The name half of the identity key (what `crosswalk_program` looks names up by).
-    public static func nameKey(_ name: String) -> String {
+    package static func nameKey(_ name: String) -> String {
         strippingMarkers(folded: TextKey.fold(name))
     }
 
     /// `folded` (a `TextKey.fold` result) without re-listing markers.
-    public static func strippingMarkers(folded: String) -> String {
+    package static func strippingMarkers(folded: String) -> String {
         // 掲 is in every marker: most names skip the scan.
         guard folded.unicodeScalars.contains("掲") else { return folded }
         let scalars = Array(folded.unicodeScalars)
@@ -53,7 +53,7 @@ public enum ProgramKey {
     /// and whether it had one: `KitaQ DX推進事業（再 掲）` → (`KitaQ DX推進事業`, true).
     /// The markers are found in the folded name, so `make` gives the same key for
     /// the name before and after.
-    public static func removingMarkers(_ name: String) -> (name: String, relisted: Bool) {
+    package static func removingMarkers(_ name: String) -> (name: String, relisted: Bool) {
         guard name.unicodeScalars.contains(where: { $0 == "掲" }) else { return (name, false) }
         let original = Array(name.unicodeScalars)
         // The fold of each scalar, remembering which scalar it came from.
@@ -77,7 +77,7 @@ public enum ProgramKey {
     }
 
     /// Appends `TextKey.fold` of one scalar; kana, kanji and ASCII without Foundation.
-    public static func appendFold(of s: Unicode.Scalar, to out: inout [Unicode.Scalar]) {
+    package static func appendFold(of s: Unicode.Scalar, to out: inout [Unicode.Scalar]) {
         switch s.value {
         case 0x09...0x0D, 0x20: break
         case 0x41...0x5A: out.append(Unicode.Scalar(s.value + 0x20)!)
@@ -134,15 +134,15 @@ public enum ProgramKey {
 }
 
 /// JSON coding for the interchange format: snake_case keys, stable key order.
-public enum EvaluationJSON {
-    public static func encoder(pretty: Bool = true) -> JSONEncoder {
+package enum EvaluationJSON {
+    package static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
-    public static func decoder() -> JSONDecoder {
+    package static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder

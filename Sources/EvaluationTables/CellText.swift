@@ -1,11 +1,11 @@
-public import CrosswalkModel
+package import CrosswalkModel
 
 /// The TSV reader's cell rules over plain Strings, for the other readers (TableLayouts):
 /// one place for each rule, whichever layout the cell came from.
-public enum CellText {
+package enum CellText {
     /// Decoded text of a document: UTF-8 with or without BOM, else CP932. Refuses empty,
     /// binary, UTF-16 and undecodable bytes with the line they were found on.
-    public static func decode(_ bytes: [UInt8], source: String) throws(ReadError) -> (text: String, encoding: SourceEncoding, truncated: Bool) {
+    package static func decode(_ bytes: [UInt8], source: String) throws(ReadError) -> (text: String, encoding: SourceEncoding, truncated: Bool) {
         if bytes.isEmpty || (bytes.count == 3 && bytes == [0xEF, 0xBB, 0xBF]) {
             throw ReadError(source: source, line: 1, kind: .empty, reason: "empty file")
         }
@@ -15,7 +15,7 @@ public enum CellText {
 
     /// SDG goals written as circled digits or numbers (`⑪ ⑯`, `3,11`, `３・１１`, `5、8`);
     /// nil when the cell is anything else. Values outside 1–17 are returned as read.
-    public static func sdgGoals(_ cell: String) -> [Int]? {
+    package static func sdgGoals(_ cell: String) -> [Int]? {
         var text = cell
         return text.withUTF8 { buf in
             let t = ByteText(buf: buf)
@@ -24,7 +24,7 @@ public enum CellText {
     }
 
     /// A figure with separators, `△`/`▲`/`-` negatives, dashes for none.
-    public static func amount(_ cell: String) -> AmountCell {
+    package static func amount(_ cell: String) -> AmountCell {
         var text = cell
         return text.withUTF8 { buf in
             let t = ByteText(buf: buf)
@@ -33,7 +33,7 @@ public enum CellText {
     }
 
     /// True when the cell is one or more dashes only (`—`, `―`, `－`, `-`).
-    public static func isDash(_ cell: String) -> Bool {
+    package static func isDash(_ cell: String) -> Bool {
         var text = cell
         return text.withUTF8 { buf in
             let t = ByteText(buf: buf)
@@ -42,7 +42,7 @@ public enum CellText {
     }
 
     /// `II-3-(2)-② 名前` split into code and name; nil when the cell does not start with a code.
-    public static func policyCode(_ cell: String) -> (code: String, name: String)? {
+    package static func policyCode(_ cell: String) -> (code: String, name: String)? {
         var text = cell
         return text.withUTF8 { buf in
             let t = ByteText(buf: buf)
@@ -53,17 +53,17 @@ public enum CellText {
 
     /// Gregorian start years written in `text` (`令和5年度` → 2023). With
     /// `requireNendo: false` also header forms without 年度 (`R5決算額`, `2023年決算`).
-    public static func fiscalYears(in text: String, requireNendo: Bool = true) -> [Int] {
+    package static func fiscalYears(in text: String, requireNendo: Bool = true) -> [Int] {
         EraYear.years(in: text, requireNendo: requireNendo)
     }
 
     /// The first number in an indicator value and the unit after it (`46,549時間`).
-    public static func indicatorNumber(_ text: String) -> (number: Double?, unit: String?) {
+    package static func indicatorNumber(_ text: String) -> (number: Double?, unit: String?) {
         IndicatorNumber.parse(text)
     }
 
     /// One of the grades seen in Japanese municipalities (順調, 概ね順調, 継続, …).
-    public static func isKnownGrade(_ grade: String) -> Bool {
+    package static func isKnownGrade(_ grade: String) -> Bool {
         Grades.isKnown(grade)
     }
 }

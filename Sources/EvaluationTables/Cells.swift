@@ -1,7 +1,7 @@
 import CrosswalkModel
 
 /// What a cell's content says it is. Cells are aligned by these, not by position.
-public enum AmountCell: Equatable, Sendable {
+package enum AmountCell: Equatable, Sendable {
     case none               // — ― - : no figure
     case value(Int)
     case garbled            // looks like a figure but is not one (`5,0x0`)

@@ -1,5 +1,5 @@
-import CrosswalkModel
-import Dispatch
+package import CrosswalkModel
+package import Dispatch
 
 /// Writes a batch as compact JSON byte-for-byte equal to
 /// `EvaluationJSON.encoder(pretty: false)` (snake_case keys, sorted, `/` unescaped,
@@ -8,8 +8,8 @@ import Dispatch
 ///
 /// Documents are written in parallel (consecutive runs of documents per task) into
 /// separate buffers, then copied once into an array of the exact size.
-public enum CompactJSON {
-    public static func encode(_ batch: EvaluationBatch) -> [UInt8] {
+package enum CompactJSON {
+    package static func encode(_ batch: EvaluationBatch) -> [UInt8] {
         let docs = batch.documents
         let listings = docs.reduce(0) { $0 + $1.listings.count }
         // Small batches are not worth the threads.

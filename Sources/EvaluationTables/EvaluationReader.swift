@@ -1,22 +1,22 @@
-import CrosswalkModel
-import Foundation
+package import CrosswalkModel
+package import Foundation
 
 /// Caps that keep a hostile or broken file from costing unbounded time or memory.
-public struct ReaderLimits: Sendable, Equatable {
+package struct ReaderLimits: Sendable, Equatable {
     /// Longest line accepted, in bytes of decoded UTF-8 text (default 1 MiB).
-    public var maxLineBytes: Int
+    package var maxLineBytes: Int
     /// Largest document accepted, in bytes as handed to the reader (default 64 MiB).
-    public var maxDocumentBytes: Int
+    package var maxDocumentBytes: Int
 
-    public init(maxLineBytes: Int = 1 << 20, maxDocumentBytes: Int = 64 << 20) {
+    package init(maxLineBytes: Int = 1 << 20, maxDocumentBytes: Int = 64 << 20) {
         self.maxLineBytes = maxLineBytes
         self.maxDocumentBytes = maxDocumentBytes
     }
 }
 
 /// A document the reader refuses. `description` is `source:line: reason`.
-public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable {
+package struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
+    package enum Kind: String, Sendable, Equatable {
         case empty
         case tooLarge = "too_large"
         case lineTooLong = "line_too_long"
@@ -35,19 +35,19 @@ public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
         case inexactAmount = "inexact_amount"
     }
 
-    public var source: String
+    package var source: String
     /// 1-based line the problem was found on.
-    public var line: Int
-    public var kind: Kind
-    public var reason: String
+    package var line: Int
+    package var kind: Kind
+    package var reason: String
     /// The start of the offending line (at most 80 characters, undecodable bytes
     /// shown as U+FFFD), when there is one.
-    public var excerpt: String?
+    package var excerpt: String?
     /// Where in a table the problem is, when more than a line says it
     /// (`hyoka.xlsx:事業評価!G14`, `hyoka.csv:row 14, column G`).
-    public var location: String?
+    package var location: String?
 
-    public init(source: String, line: Int, kind: Kind, reason: String, excerpt: String? = nil, location: String? = nil) {
+    package init(source: String, line: Int, kind: Kind, reason: String, excerpt: String? = nil, location: String? = nil) {
         self.source = source
         self.line = line
         self.kind = kind
@@ -63,7 +63,7 @@ public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    public var description: String {
+    package var description: String {
         if let location { return "\(location): \(reason)" }
         return "\(source):\(line): \(reason)"
     }
@@ -71,20 +71,20 @@ public struct ReadError: Error, CustomStringConvertible, Sendable, Equatable {
 
 /// Reads one published evaluation table (bytes + a name for messages) into the
 /// interchange model. No I/O: the caller reads the file.
-public struct EvaluationReader: Sendable {
-    public var limits: ReaderLimits
+package struct EvaluationReader: Sendable {
+    package var limits: ReaderLimits
 
-    public init(limits: ReaderLimits = .init()) {
+    package init(limits: ReaderLimits = .init()) {
         self.limits = limits
     }
 
-    public func read(_ data: Data, source: String) throws(ReadError) -> EvaluationDocument {
+    package func read(_ data: Data, source: String) throws(ReadError) -> EvaluationDocument {
         try read([UInt8](data), source: source)
     }
 
     /// Decodes, parses and reconciles one document (listings of one program within
     /// the document are reconciled here; use `reconcile(_:)` across documents).
-    public func read(_ bytes: [UInt8], source: String) throws(ReadError) -> EvaluationDocument {
+    package func read(_ bytes: [UInt8], source: String) throws(ReadError) -> EvaluationDocument {
         if bytes.count > limits.maxDocumentBytes {
             let line = Self.line(atOffset: limits.maxDocumentBytes, in: bytes)
             throw ReadError(source: source, line: line, kind: .tooLarge,
@@ -126,7 +126,7 @@ public struct EvaluationReader: Sendable {
     /// and warns where SDG sets (same fiscal year), grades (same fiscal year) or
     /// amounts (same year and kind) disagree. Warnings go to the later listing's
     /// document. Idempotent.
-    public func reconcile(_ docs: inout [EvaluationDocument]) {
+    package func reconcile(_ docs: inout [EvaluationDocument]) {
         Reconciler.run(&docs, sameDocument: true, crossDocument: true)
     }
 

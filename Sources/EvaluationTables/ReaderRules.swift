@@ -5,6 +5,6 @@
 ///
 /// 1: release 1. 2: re-listing markers folded like their text; wrap spaces out of names
 /// and policy codes; cut rows warned.
-public enum ReaderRules {
-    public static let version = 2
+package enum ReaderRules {
+    package static let version = 2
 }
