@@ -20,7 +20,7 @@ extension BuiltinCommands {
                     ("summary", .string(command.summary)),
                     ("access", .string(accessName(command.access))),
                 ])
-            case .resp:
+            case .resp, .resp3:
                 return .array([.string(command.usage), .string(command.summary)])
             }
         }
@@ -40,7 +40,7 @@ extension BuiltinCommands {
                         })
                 )
             ])
-        case .resp:
+        case .resp, .resp3:
             return .array(registry.all.map { .string("\($0.usage) - \($0.summary)") })
         }
     }
@@ -115,7 +115,7 @@ extension BuiltinCommands {
                 fields: [
                     ("server_name", .string(configuration.serverName)),
                     ("server_version", .string(configuration.serverVersion)),
-                    ("protocol", .string("inline-json+resp2")),
+                    ("protocol", .string("inline-json+resp2+resp3")),
                     ("bind", .string(configuration.host)),
                     ("port", .int(Int64(boundPort ?? configuration.port))),
                     ("uptime_seconds", .int(uptime)),
@@ -145,7 +145,7 @@ extension BuiltinCommands {
         switch format {
         case .json:
             return .object(sections.map { ($0.name, .object($0.fields)) })
-        case .resp:
+        case .resp, .resp3:
             // Redis style: "# Section\r\nkey:value\r\n…", one bulk string.
             var text = ""
             for (i, section) in sections.enumerated() {

@@ -8,10 +8,14 @@ public enum Framing: String, Sendable, Hashable {
     case resp
 }
 
-/// The form replies take: JSON lines or RESP2.
+/// The form replies take: JSON lines, RESP2, or RESP3 once the connection said `HELLO 3`.
 public enum ReplyFormat: String, Sendable, Hashable {
     case json
     case resp
+    case resp3
+
+    /// Either RESP version: the Redis-shaped answers (HELP lines, INFO text) are the same.
+    public var isRESP: Bool { self != .json }
 }
 
 /// One parsed request as a command handler sees it.
