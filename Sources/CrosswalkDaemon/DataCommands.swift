@@ -126,8 +126,11 @@ public enum DataCommands {
                 fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: mode,
                 organization: arguments.options["ORG"], municipality: arguments.municipality))
         }
+        // redis-cli takes SYNC for Redis replication and never shows the reply: SYNCNOW is
+        // the same entry under a name no client intercepts.
         registry.register(
-            "SYNC", usage: "SYNC", summary: "Sync the source folders now and return the run's summary.", access: .admin
+            "SYNC", aliases: ["SYNCNOW"], usage: "SYNC",
+            summary: "Sync the source folders now and return the run's summary.", access: .admin
         ) { _ in
             guard await scheduler.hasSources else { throw CommandError.invalid("the daemon has no --source folders to sync") }
             do {
@@ -174,12 +177,14 @@ public enum DataCommands {
         static let argumentErrors: Set<String> = ["22023", "22021"]
 
         mutating func register(
-            _ name: String, usage: String, summary: String, access: Command.Access = .authenticated,
+            _ name: String, aliases: [String] = [], usage: String, summary: String, access: Command.Access = .authenticated,
             arity: ClosedRange<Int> = 0...0, validate: (@Sendable ([String]) -> Bool)? = nil,
             handler: @escaping @Sendable (Request) async throws -> ReplyValue
         ) {
             let cache = Self.uncached.contains(name) ? nil : cache
-            registry.register(name, usage: usage, summary: summary, access: access, arity: arity, validate: validate) { request in
+            registry.register(
+                name, aliases: aliases, usage: usage, summary: summary, access: access, arity: arity, validate: validate
+            ) { request in
                 do {
                     guard let cache else { return try await handler(request) }
                     return try await cache.answer(request) { try await handler(request) }

@@ -14,35 +14,34 @@ extension BuiltinCommands {
             }
             switch format {
             case .json:
-                return .object([
-                    ("name", .string(command.name)),
-                    ("usage", .string(command.usage)),
-                    ("summary", .string(command.summary)),
-                    ("access", .string(accessName(command.access))),
-                ])
+                return .object(helpFields(command))
             case .resp, .resp3:
-                return .array([.string(command.usage), .string(command.summary)])
+                return .array([.string(command.usage), .string(command.summary + aliasNote(command))])
             }
         }
         switch format {
         case .json:
-            return .object([
-                (
-                    "commands",
-                    .array(
-                        registry.all.map { c in
-                            .object([
-                                ("name", .string(c.name)),
-                                ("usage", .string(c.usage)),
-                                ("summary", .string(c.summary)),
-                                ("access", .string(accessName(c.access))),
-                            ])
-                        })
-                )
-            ])
+            return .object([("commands", .array(registry.all.map { .object(helpFields($0)) }))])
         case .resp, .resp3:
-            return .array(registry.all.map { .string("\($0.usage) - \($0.summary)") })
+            return .array(registry.all.map { .string("\($0.usage) - \($0.summary)\(aliasNote($0))") })
         }
+    }
+
+    /// One command as HELP shows it in JSON; `aliases` only where there are some.
+    private static func helpFields(_ c: Command) -> [(String, ReplyValue)] {
+        var fields: [(String, ReplyValue)] = [
+            ("name", .string(c.name)),
+            ("usage", .string(c.usage)),
+            ("summary", .string(c.summary)),
+            ("access", .string(accessName(c.access))),
+        ]
+        if !c.aliases.isEmpty { fields.append(("aliases", .array(c.aliases.map { .string($0) }))) }
+        return fields
+    }
+
+    /// ` (also SYNCNOW)` after a summary, for commands with other names.
+    private static func aliasNote(_ c: Command) -> String {
+        c.aliases.isEmpty ? "" : " (also \(c.aliases.joined(separator: ", ")))"
     }
 
     static func accessName(_ access: Command.Access) -> String {

@@ -9,7 +9,8 @@ enum BuiltinCommands {
             summary: "Test the connection: replies PONG, or the message.",
             access: .public, arity: 0...1, work: .session(ping)),
         Command(
-            name: "HELP", usage: "HELP [command]",
+            // redis-cli answers HELP itself and never sends it: USAGE reaches the server.
+            name: "HELP", aliases: ["USAGE"], usage: "HELP [command]",
             summary: "List the commands with their usage, or show one command's usage.",
             access: .public, arity: 0...1, work: .session(help)),
         Command(
