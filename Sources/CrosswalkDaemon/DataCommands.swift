@@ -82,15 +82,18 @@ public enum DataCommands {
             summary: "Pairs of programs with similar names, summaries and indicators (n-grams), within one municipality; never merged.", arity: 0...4
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
-            return try ReplyValue(encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
+            return try ReplyValue(
+                encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality),
+                wholeDoubles: .doubles)
         }
         registry.register(
             "INDICATORS", usage: "INDICATORS [FY n] [MUNI name|code]",
             summary: "Indicator progress: targets, actuals, recomputed achievement, mismatches, mid-term progress.", arity: 0...4
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
-            return try ReplyValue(encodable: await analytics.indicatorProgress(
-                fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
+            return try ReplyValue(
+                encodable: await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality),
+                wholeDoubles: .doubles)
         }
         registry.register(
             "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel] [MUNI name|code]",
