@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the real Redis clients the client tests drive, and nothing that is already
-# there: redis-cli (Debian's redis-tools) and redis-py (`pip install redis`, the package
-# users install; Debian's python3-redis is far older). Idempotent; CI runs it before
+# there: redis-cli (Debian's redis-tools), hiredis for a C client (libhiredis-dev, built
+# with cc) and redis-py (`pip install redis`, the package users install; Debian's
+# python3-redis is far older). Idempotent; CI runs it before
 # `swift test` (.ci/run). Tests whose client is missing fail and name this script.
 set -euo pipefail
 
 python=${PYTHON:-python3}
 apt_packages=()
 command -v redis-cli >/dev/null || apt_packages+=(redis-tools)
+[[ -f /usr/include/hiredis/hiredis.h ]] || apt_packages+=(libhiredis-dev)
+command -v cc >/dev/null || apt_packages+=(gcc libc6-dev)
 command -v "$python" >/dev/null || apt_packages+=(python3)
 "$python" -m pip --version >/dev/null 2>&1 || apt_packages+=(python3-pip)
 
@@ -21,7 +24,7 @@ if ((${#apt_packages[@]} > 0)); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
 fi
-echo "install-test-deps: $(redis-cli --version)"
+echo "install-test-deps: $(redis-cli --version), libhiredis-dev $(dpkg-query -W -f='${Version}' libhiredis-dev 2>/dev/null || echo '?')"
 
 if ! "$python" -c 'import redis' 2>/dev/null; then
     echo "install-test-deps: installing redis-py for $python"
