@@ -345,7 +345,7 @@ LANGUAGE sql STABLE AS $$
                 'inherited_goals', (SELECT to_jsonb(coalesce(array_agg(g.goal ORDER BY g.goal), '{}')) FROM listing_goals g WHERE g.listing_id = l.id AND g.inherited),
                 'indicator', (SELECT jsonb_build_object('name', i.name, 'name_inferred', i.name_inferred, 'baseline', i.baseline,
                                                         'midterm_target', i.midterm_target,
-                                                        'values', coalesce((SELECT jsonb_agg(jsonb_build_object('fiscal_year', v.fiscal_year, 'kind', v.kind, 'text', v.text, 'number', v.number, 'unit', v.unit) ORDER BY v.fiscal_year, v.kind)
+                                                        'values', coalesce((SELECT jsonb_agg(jsonb_build_object('fiscal_year', v.fiscal_year, 'kind', v.kind, 'text', v.text, 'number', round(v.number, greatest(scale(v.number), 1)), 'unit', v.unit) ORDER BY v.fiscal_year, v.kind)
                                                                             FROM indicator_values v WHERE v.listing_id = l.id), '[]'))
                               FROM indicators i WHERE i.listing_id = l.id),
                 'source', d.source, 'lines', to_jsonb(l.lines))

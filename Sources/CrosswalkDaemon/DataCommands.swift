@@ -82,15 +82,18 @@ package enum DataCommands {
             summary: "Pairs of programs with similar names, summaries and indicators (n-grams), within one municipality; never merged.", arity: 0...4
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
-            return try ReplyValue(encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
+            return try ReplyValue(
+                encodable: await analytics.similar(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality),
+                wholeDoubles: .doubles)
         }
         registry.register(
             "INDICATORS", usage: "INDICATORS [FY n] [MUNI name|code]",
             summary: "Indicator progress: targets, actuals, recomputed achievement, mismatches, mid-term progress.", arity: 0...4
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY", "MUNI"])
-            return try ReplyValue(encodable: await analytics.indicatorProgress(
-                fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality))
+            return try ReplyValue(
+                encodable: await analytics.indicatorProgress(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality),
+                wholeDoubles: .doubles)
         }
         registry.register(
             "MATRIX", usage: "MATRIX [FY n] [AMOUNT budget|settled|personnel] [MUNI name|code]",
@@ -126,8 +129,11 @@ package enum DataCommands {
                 fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: mode,
                 organization: arguments.options["ORG"], municipality: arguments.municipality))
         }
+        // redis-cli takes SYNC for Redis replication and never shows the reply: SYNCNOW is
+        // the same entry under a name no client intercepts.
         registry.register(
-            "SYNC", usage: "SYNC", summary: "Sync the source folders now and return the run's summary.", access: .admin
+            "SYNC", aliases: ["SYNCNOW"], usage: "SYNC",
+            summary: "Sync the source folders now and return the run's summary.", access: .admin
         ) { _ in
             guard await scheduler.hasSources else { throw CommandError.invalid("the daemon has no --source folders to sync") }
             do {
@@ -180,12 +186,14 @@ package enum DataCommands {
         static let argumentErrors: Set<String> = ["22023", "22021"]
 
         mutating func register(
-            _ name: String, usage: String, summary: String, access: Command.Access = .authenticated,
+            _ name: String, aliases: [String] = [], usage: String, summary: String, access: Command.Access = .authenticated,
             arity: ClosedRange<Int> = 0...0, validate: (@Sendable ([String]) -> Bool)? = nil,
             handler: @escaping @Sendable (Request) async throws -> ReplyValue
         ) {
             let cache = Self.uncached.contains(name) ? nil : cache
-            registry.register(name, usage: usage, summary: summary, access: access, arity: arity, validate: validate) { request in
+            registry.register(
+                name, aliases: aliases, usage: usage, summary: summary, access: access, arity: arity, validate: validate
+            ) { request in
                 do {
                     guard let cache else { return try await handler(request) }
                     return try await cache.answer(request) { try await handler(request) }

@@ -14,35 +14,34 @@ extension BuiltinCommands {
             }
             switch format {
             case .json:
-                return .object([
-                    ("name", .string(command.name)),
-                    ("usage", .string(command.usage)),
-                    ("summary", .string(command.summary)),
-                    ("access", .string(accessName(command.access))),
-                ])
-            case .resp:
-                return .array([.string(command.usage), .string(command.summary)])
+                return .object(helpFields(command))
+            case .resp, .resp3:
+                return .array([.string(command.usage), .string(command.summary + aliasNote(command))])
             }
         }
         switch format {
         case .json:
-            return .object([
-                (
-                    "commands",
-                    .array(
-                        registry.all.map { c in
-                            .object([
-                                ("name", .string(c.name)),
-                                ("usage", .string(c.usage)),
-                                ("summary", .string(c.summary)),
-                                ("access", .string(accessName(c.access))),
-                            ])
-                        })
-                )
-            ])
-        case .resp:
-            return .array(registry.all.map { .string("\($0.usage) - \($0.summary)") })
+            return .object([("commands", .array(registry.all.map { .object(helpFields($0)) }))])
+        case .resp, .resp3:
+            return .array(registry.all.map { .string("\($0.usage) - \($0.summary)\(aliasNote($0))") })
         }
+    }
+
+    /// One command as HELP shows it in JSON; `aliases` only where there are some.
+    private static func helpFields(_ c: Command) -> [(String, ReplyValue)] {
+        var fields: [(String, ReplyValue)] = [
+            ("name", .string(c.name)),
+            ("usage", .string(c.usage)),
+            ("summary", .string(c.summary)),
+            ("access", .string(accessName(c.access))),
+        ]
+        if !c.aliases.isEmpty { fields.append(("aliases", .array(c.aliases.map { .string($0) }))) }
+        return fields
+    }
+
+    /// ` (also SYNCNOW)` after a summary, for commands with other names.
+    private static func aliasNote(_ c: Command) -> String {
+        c.aliases.isEmpty ? "" : " (also \(c.aliases.joined(separator: ", ")))"
     }
 
     static func accessName(_ access: Command.Access) -> String {
@@ -115,7 +114,7 @@ extension BuiltinCommands {
                 fields: [
                     ("server_name", .string(configuration.serverName)),
                     ("server_version", .string(configuration.serverVersion)),
-                    ("protocol", .string("inline-json+resp2")),
+                    ("protocol", .string("inline-json+resp2+resp3")),
                     ("bind", .string(configuration.host)),
                     ("port", .int(Int64(boundPort ?? configuration.port))),
                     ("uptime_seconds", .int(uptime)),
@@ -145,7 +144,7 @@ extension BuiltinCommands {
         switch format {
         case .json:
             return .object(sections.map { ($0.name, .object($0.fields)) })
-        case .resp:
+        case .resp, .resp3:
             // Redis style: "# Section\r\nkey:value\r\n…", one bulk string.
             var text = ""
             for (i, section) in sections.enumerated() {

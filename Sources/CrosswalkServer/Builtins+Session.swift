@@ -50,7 +50,8 @@ extension BuiltinCommands {
         switch session.hello(request.arguments, configuration: server.configuration) {
         case .unsupportedVersion:
             return SessionReply(
-                .error("NOPROTO unsupported protocol version; only RESP2 (HELLO 2) is spoken"), errorKind: "command")
+                .error("NOPROTO unsupported protocol version; RESP2 (HELLO 2) and RESP3 (HELLO 3) are spoken"),
+                errorKind: "command")
         case .authFailed(let outcome):
             return authReply(outcome, session: session, request: request, server: server)
         case .malformed:

@@ -9,7 +9,8 @@ enum BuiltinCommands {
             summary: "Test the connection: replies PONG, or the message.",
             access: .public, arity: 0...1, work: .session(ping)),
         Command(
-            name: "HELP", usage: "HELP [command]",
+            // redis-cli answers HELP itself and never sends it: USAGE reaches the server.
+            name: "HELP", aliases: ["USAGE"], usage: "HELP [command]",
             summary: "List the commands with their usage, or show one command's usage.",
             access: .public, arity: 0...1, work: .session(help)),
         Command(
@@ -31,8 +32,8 @@ enum BuiltinCommands {
             validate: { args in args.isEmpty || ["JSON", "RESP", "AUTO"].contains(args[0].uppercased()) },
             work: .session(output)),
         Command(
-            name: "HELLO", usage: "HELLO [2 [AUTH <user> <token>] [SETNAME <name>]]",
-            summary: "Redis handshake; only protocol 2 (RESP2) is spoken.",
+            name: "HELLO", usage: "HELLO [2|3 [AUTH <user> <token>] [SETNAME <name>]]",
+            summary: "Redis handshake: choose RESP2 or RESP3, authenticate and name the connection in one step.",
             access: .public, arity: 0...6, work: .session(hello)),
         Command(
             name: "CLIENT", usage: "CLIENT SETNAME <name> | GETNAME | ID | INFO | SETINFO <attr> <value>",

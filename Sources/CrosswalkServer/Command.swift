@@ -8,10 +8,14 @@ public enum Framing: String, Sendable, Hashable {
     case resp
 }
 
-/// The form replies take: JSON lines or RESP2.
+/// The form replies take: JSON lines, RESP2, or RESP3 once the connection said `HELLO 3`.
 public enum ReplyFormat: String, Sendable, Hashable {
     case json
     case resp
+    case resp3
+
+    /// Either RESP version: the Redis-shaped answers (HELP lines, INFO text) are the same.
+    public var isRESP: Bool { self != .json }
 }
 
 /// One parsed request as a command handler sees it.
@@ -135,6 +139,9 @@ public struct Command: Sendable {
 
     /// Upper-case name; matching is case-insensitive.
     public let name: String
+    /// Other names for the same entry, for clients that intercept `name` (redis-cli runs
+    /// `SYNC` as Redis replication and `HELP` itself). Upper-case, case-insensitive.
+    public let aliases: [String]
     /// The expected form, shown by HELP and in wrong-argument errors: `SDG <1-17> [FY n]`.
     public let usage: String
     /// One sentence for HELP.
@@ -149,6 +156,7 @@ public struct Command: Sendable {
     /// An application command: `handler` computes the answer off the event loop.
     public init(
         name: String,
+        aliases: [String] = [],
         usage: String,
         summary: String,
         access: Access = .authenticated,
@@ -157,16 +165,17 @@ public struct Command: Sendable {
         handler: @escaping Handler
     ) {
         self.init(
-            name: name, usage: usage, summary: summary, access: access, arity: arity, validate: validate,
-            work: .answer { request, _ in try await handler(request) })
+            name: name, aliases: aliases, usage: usage, summary: summary, access: access, arity: arity,
+            validate: validate, work: .answer { request, _ in try await handler(request) })
     }
 
     /// A built-in command with its own kind of work.
     init(
-        name: String, usage: String, summary: String, access: Access, arity: ClosedRange<Int>,
-        validate: (@Sendable ([String]) -> Bool)? = nil, work: Work
+        name: String, aliases: [String] = [], usage: String, summary: String, access: Access,
+        arity: ClosedRange<Int>, validate: (@Sendable ([String]) -> Bool)? = nil, work: Work
     ) {
         self.name = name.uppercased()
+        self.aliases = aliases.map { $0.uppercased() }
         self.usage = usage
         self.summary = summary
         self.access = access
@@ -201,16 +210,19 @@ public struct CommandRegistry: Sendable {
         for command in commands { register(command) }
     }
 
-    /// Adds an application command. Names are unique; built-in names cannot be replaced.
+    /// Adds an application command. Names and aliases are unique; built-in names cannot be replaced.
     public mutating func register(_ command: Command) {
-        precondition(commands[command.name] == nil, "command \(command.name) is already registered")
-        precondition(!command.name.isEmpty && !command.name.contains(" "), "invalid command name '\(command.name)'")
+        for name in [command.name] + command.aliases {
+            precondition(commands[name] == nil, "command \(name) is already registered")
+            precondition(!name.isEmpty && !name.contains(" "), "invalid command name '\(name)'")
+        }
         insert(command)
     }
 
     /// Convenience for `register(Command(…))`.
     public mutating func register(
         _ name: String,
+        aliases: [String] = [],
         usage: String,
         summary: String,
         access: Command.Access = .authenticated,
@@ -220,16 +232,17 @@ public struct CommandRegistry: Sendable {
     ) {
         register(
             Command(
-                name: name, usage: usage, summary: summary, access: access, arity: arity,
+                name: name, aliases: aliases, usage: usage, summary: summary, access: access, arity: arity,
                 validate: validate, handler: handler))
     }
 
+    /// One entry under every name it has; listed once, under its own name.
     private mutating func insert(_ command: Command) {
-        commands[command.name] = command
+        for name in [command.name] + command.aliases { commands[name] = command }
         order.append(command.name)
     }
 
-    /// The command called `name` (case-insensitive).
+    /// The command called `name` or aliased so (case-insensitive).
     public func command(named name: String) -> Command? {
         commands[name.uppercased()]
     }

@@ -261,7 +261,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     {
         switch (format, framing) {
         case (.resp, _):
-            return context.channel.allocator.buffer(bytes: value.respBytes())
+            return context.channel.allocator.buffer(bytes: value.respBytes(.v2))
+        case (.resp3, _):
+            return context.channel.allocator.buffer(bytes: value.respBytes(.v3))
         case (.json, .inline):
             var out = context.channel.allocator.buffer(capacity: 64)
             out.writeString(value.jsonReplyLine())

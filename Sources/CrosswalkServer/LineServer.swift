@@ -4,7 +4,7 @@ public import NIOPosix
 public import ServiceLifecycle
 
 /// The Crosswalk line-protocol server: inline requests answered with JSON lines, RESP
-/// requests answered with RESP2, over one TCP port.
+/// requests answered with RESP2 (RESP3 after `HELLO 3`), over one TCP port.
 ///
 /// Run it under a `ServiceGroup` (`run()` returns after a graceful shutdown), or directly:
 ///

@@ -2,17 +2,17 @@
 ///
 /// The same value serialises to both framings:
 ///
-/// | case        | JSON (inline requests)                    | RESP2 (RESP requests)             |
-/// |-------------|-------------------------------------------|-----------------------------------|
-/// | `null`      | `null`                                    | `$-1`                             |
-/// | `bool`      | `true` / `false`                          | `:1` / `:0`                       |
-/// | `int`       | number                                    | `:n`                              |
-/// | `double`    | number (`null` for NaN / infinity)        | bulk string (`$4\r\n0.25`)        |
-/// | `string`    | string                                    | bulk string                       |
-/// | `array`     | array                                     | array                             |
-/// | `object`    | object, keys in the given order           | flat array `[k1, v1, k2, v2, …]`  |
-/// | `status`    | string                                    | simple string (`+OK`)             |
-/// | `error`     | `{"ok":false,"error":…}` at the top level | error (`-ERR …`)                  |
+/// | case        | JSON (inline requests)                    | RESP2 (RESP requests)             | RESP3 (after `HELLO 3`) |
+/// |-------------|-------------------------------------------|-----------------------------------|-------------------------|
+/// | `null`      | `null`                                    | `$-1`                             | `_`                     |
+/// | `bool`      | `true` / `false`                          | `:1` / `:0`                       | `#t` / `#f`             |
+/// | `int`       | number                                    | `:n`                              | `:n`                    |
+/// | `double`    | number (`null` for NaN / infinity)        | bulk string (`$4\r\n0.25`)        | double (`,0.25`)        |
+/// | `string`    | string                                    | bulk string                       | bulk string             |
+/// | `array`     | array                                     | array                             | array                   |
+/// | `object`    | object, keys in the given order           | flat array `[k1, v1, k2, v2, …]`  | map (`%N`)              |
+/// | `status`    | string                                    | simple string (`+OK`)             | simple string           |
+/// | `error`     | `{"ok":false,"error":…}` at the top level | error (`-ERR …`)                  | error                   |
 ///
 /// At the top level of a JSON reply an object is merged into `{"ok":true,…}`; any other
 /// value goes under the key `"result"`.
@@ -67,16 +67,22 @@ public indirect enum ReplyValue: Sendable {
 public final class EncodedReply: Sendable {
     public let value: ReplyValue
     let jsonLine: String
-    let resp: [UInt8]
+    let resp2: [UInt8]
+    let resp3: [UInt8]
 
     public init(_ value: ReplyValue) {
         self.value = value
         self.jsonLine = value.jsonReplyLine()
-        self.resp = value.respBytes()
+        self.resp2 = value.respBytes(.v2)
+        self.resp3 = value.respBytes(.v3)
     }
 
-    /// Bytes held by both encodings.
-    public var size: Int { jsonLine.utf8.count + resp.count }
+    func resp(_ version: RESPVersion) -> [UInt8] {
+        version == .v3 ? resp3 : resp2
+    }
+
+    /// Bytes held by all encodings.
+    public var size: Int { jsonLine.utf8.count + resp2.count + resp3.count }
 }
 
 // MARK: - Equatable (tuples are not Equatable on their own)

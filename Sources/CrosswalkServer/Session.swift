@@ -29,15 +29,17 @@ public struct Session: Sendable, Equatable {
     public private(set) var outputMode = OutputMode.auto
     /// Set by `CLIENT SETNAME` or `HELLO … SETNAME`.
     public private(set) var clientName: String?
-    /// The RESP version agreed by HELLO; only 2 is spoken.
-    public private(set) var protocolVersion = 2
+    /// The RESP version agreed by HELLO: 2 until `HELLO 3`.
+    public private(set) var respVersion = RESPVersion.v2
+    /// `respVersion` as the number HELLO shows (`proto`).
+    public var protocolVersion: Int { respVersion.rawValue }
     public private(set) var authFailures = 0
 
     /// What `HELLO` did.
     public enum HelloOutcome: Sendable, Equatable {
-        /// Protocol 2 agreed; `auth` says what its AUTH option did, if it had one.
+        /// The protocol is agreed (and switched); `auth` says what its AUTH option did, if it had one.
         case agreed(auth: AuthOutcome?)
-        /// A version other than 2 was asked for.
+        /// A version other than 2 or 3 was asked for.
         case unsupportedVersion
         /// `HELLO … AUTH` failed; nothing after it was applied.
         case authFailed(AuthOutcome)
@@ -54,12 +56,14 @@ public struct Session: Sendable, Equatable {
         self.isAuthenticated = !configuration.requiresAuth
     }
 
-    /// How a reply to a request with this framing is written.
+    /// How a reply to a request with this framing is written; RESP replies use the version
+    /// HELLO agreed, inline requests after `OUTPUT resp` included.
     public func replyFormat(for framing: Framing) -> ReplyFormat {
+        let resp: ReplyFormat = respVersion == .v3 ? .resp3 : .resp
         switch outputMode {
-        case .auto: return framing == .resp ? .resp : .json
+        case .auto: return framing == .resp ? resp : .json
         case .json: return .json
-        case .resp: return .resp
+        case .resp: return resp
         }
     }
 
@@ -97,10 +101,15 @@ public struct Session: Sendable, Equatable {
         clientName = name.isEmpty ? nil : name
     }
 
-    /// `HELLO [2 [AUTH <user> <token>] [SETNAME <name>]]`: options apply left to right and
-    /// stop at the first that fails, as Redis does.
+    /// `HELLO [2|3 [AUTH <user> <token>] [SETNAME <name>]]`: options apply left to right and
+    /// stop at the first that fails, as Redis does; the version switches only when all
+    /// succeeded. Without a version the protocol stays as it is.
     public mutating func hello(_ arguments: [String], configuration: ServerConfiguration) -> HelloOutcome {
-        if let version = arguments.first, version != "2" { return .unsupportedVersion }
+        var version = respVersion
+        if let asked = arguments.first {
+            guard let agreed = Int(asked).flatMap(RESPVersion.init(rawValue:)) else { return .unsupportedVersion }
+            version = agreed
+        }
         var auth: AuthOutcome?
         var i = 1
         while i < arguments.count {
@@ -119,7 +128,7 @@ public struct Session: Sendable, Equatable {
             }
         }
         if configuration.requiresAuth && !isAuthenticated { return .notAuthenticated }
-        protocolVersion = 2
+        respVersion = version
         return .agreed(auth: auth)
     }
 }

@@ -219,7 +219,7 @@ final class ProtocolTests: XCTestCase {
         let gotRest = try await client.read(matching: rest)
         XCTAssertEqual(gotRest, rest)
 
-        try await client.send(resp("HELLO", "3"))
+        try await client.send(resp("HELLO", "4"))
         let noproto = try await client.readLine()
         XCTAssertTrue(noproto.hasPrefix("-NOPROTO"), noproto)
 

@@ -74,4 +74,14 @@ final class ReplyValueEncoderTests: XCTestCase {
         XCTAssertThrowsError(try ReplyValue(encodable: Stamped()))
         XCTAssertThrowsError(try ReplyValue(encodable: [Double.nan]))
     }
+
+    func testWholeDoublesCanStayDoublesSoAFieldKeepsOneType() throws {
+        let typed = try ReplyValue(encodable: Self.sample, wholeDoubles: .doubles)
+        guard case .array(let pairs)? = typed["pairs"] else { return XCTFail("no pairs in \(typed)") }
+        XCTAssertEqual(pairs.map { $0["score"] }, [.double(1), .double(100), .double(1e20)])
+        XCTAssertEqual(typed["fiscal_year"], .int(2023), "integers stay integers")
+        XCTAssertEqual(pairs[0]["score"]?.jsonText(), "1.0")
+        XCTAssertEqual(pairs[0]["score"]?.respBytes(.v2), Array("$3\r\n1.0\r\n".utf8))
+        XCTAssertEqual(pairs[0]["score"]?.respBytes(.v3), Array(",1.0\r\n".utf8))
+    }
 }

@@ -257,10 +257,10 @@ final class SecurityTests: XCTestCase {
         // Requests around AUTH that carry a token or touch access; none may come back in a reply.
         let requests = [
             "AUTH \(submitted)", "AUTH default \(submitted)", "AUTH a b \(Self.password)", "AUTH",
-            "HELLO 2 AUTH default \(submitted)", "HELLO 3 AUTH default \(Self.password)",
+            "HELLO 2 AUTH default \(submitted)", "HELLO 4 AUTH default \(Self.password)",
             "HELLO 2 AUTH default", "HELLO 2 SETNAME", "SYNC", "INFO", "ECHO x", "OUTPUT resp",
             "AUTH \(Self.password)", "SYNC", "AUTH \(submitted)", "HELLO 2 AUTH default \(submitted)",
-            "HELLO 3", "AUTH \(Self.adminToken) extra words", "SELECT 9", "CLIENT SETNAME \"a b\"",
+            "HELLO 4", "AUTH \(Self.adminToken) extra words", "SELECT 9", "CLIENT SETNAME \"a b\"",
         ]
         let client = try await TestClient.connect(port: port)
         var errors = 0

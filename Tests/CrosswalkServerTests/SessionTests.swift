@@ -68,12 +68,49 @@ final class SessionTests: XCTestCase {
         XCTAssertNil(session.clientName)
     }
 
-    func testHelloAgreesOnlyOnProtocolTwo() {
+    func testHelloAgreesOnProtocolTwoOrThreeOnly() {
         var session = Session(connectionID: 1, configuration: open)
-        XCTAssertEqual(session.hello(["3"], configuration: open), .unsupportedVersion)
+        XCTAssertEqual(session.hello(["4"], configuration: open), .unsupportedVersion)
+        XCTAssertEqual(session.hello(["1"], configuration: open), .unsupportedVersion)
+        XCTAssertEqual(session.hello(["three"], configuration: open), .unsupportedVersion)
         XCTAssertEqual(session.hello([], configuration: open), .agreed(auth: nil))
         XCTAssertEqual(session.hello(["2"], configuration: open), .agreed(auth: nil))
         XCTAssertEqual(session.protocolVersion, 2)
+    }
+
+    func testHelloThreeSwitchesRESPRepliesToRESP3AndHelloTwoSwitchesBack() {
+        var session = Session(connectionID: 1, configuration: open)
+        XCTAssertEqual(session.hello(["3"], configuration: open), .agreed(auth: nil))
+        XCTAssertEqual(session.protocolVersion, 3)
+        XCTAssertEqual(session.replyFormat(for: .resp), .resp3)
+        XCTAssertEqual(session.replyFormat(for: .inline), .json, "inline requests keep their JSON lines")
+        session.setOutput("resp")
+        XCTAssertEqual(session.replyFormat(for: .inline), .resp3, "OUTPUT resp speaks the agreed version")
+        session.setOutput("json")
+        XCTAssertEqual(session.replyFormat(for: .resp), .json)
+        session.setOutput("auto")
+        XCTAssertEqual(session.hello([], configuration: open), .agreed(auth: nil))
+        XCTAssertEqual(session.protocolVersion, 3, "HELLO without a version keeps the protocol")
+        XCTAssertEqual(session.hello(["4"], configuration: open), .unsupportedVersion)
+        XCTAssertEqual(session.protocolVersion, 3, "a refused version changes nothing")
+        XCTAssertEqual(session.hello(["2"], configuration: open), .agreed(auth: nil))
+        XCTAssertEqual(session.replyFormat(for: .resp), .resp)
+    }
+
+    func testHelloThreeWithAuthAndSetNameSwitchesOnlyWhenAllSucceed() {
+        var session = Session(connectionID: 1, configuration: guarded)
+        XCTAssertEqual(
+            session.hello(["3", "AUTH", "default", "wrong", "SETNAME", "py"], configuration: guarded),
+            .authFailed(.wrongToken))
+        XCTAssertEqual(session.protocolVersion, 2, "a failed AUTH leaves the connection on RESP2")
+        XCTAssertEqual(session.hello(["3", "SETNAME", "py"], configuration: guarded), .notAuthenticated)
+        XCTAssertEqual(session.protocolVersion, 2)
+        XCTAssertEqual(
+            session.hello(["3", "AUTH", "default", "secret", "SETNAME", "py"], configuration: guarded),
+            .agreed(auth: .authenticated))
+        XCTAssertTrue(session.isAuthenticated)
+        XCTAssertEqual(session.clientName, "py")
+        XCTAssertEqual(session.protocolVersion, 3)
     }
 
     func testHelloAuthenticatesAndNamesTheClientInOneStep() {
