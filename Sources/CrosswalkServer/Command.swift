@@ -1,7 +1,7 @@
-public import Logging
+package import Logging
 
 /// How a request arrived on the wire.
-public enum Framing: String, Sendable, Hashable {
+package enum Framing: String, Sendable, Hashable {
     /// `VERB arg "quoted arg"\r\n`
     case inline
     /// `*N\r\n$len\r\n…` (RESP array of bulk strings)
@@ -9,31 +9,31 @@ public enum Framing: String, Sendable, Hashable {
 }
 
 /// The form replies take: JSON lines, RESP2, or RESP3 once the connection said `HELLO 3`.
-public enum ReplyFormat: String, Sendable, Hashable {
+package enum ReplyFormat: String, Sendable, Hashable {
     case json
     case resp
     case resp3
 
     /// Either RESP version: the Redis-shaped answers (HELP lines, INFO text) are the same.
-    public var isRESP: Bool { self != .json }
+    package var isRESP: Bool { self != .json }
 }
 
 /// One parsed request as a command handler sees it.
-public struct Request: Sendable {
+package struct Request: Sendable {
     /// The command name, upper-cased (`SDG`).
-    public let command: String
+    package let command: String
     /// The arguments after the verb, exactly as sent (quotes and escapes resolved).
-    public let arguments: [String]
+    package let arguments: [String]
     /// How the request was framed.
-    public let framing: Framing
+    package let framing: Framing
     /// How the reply will be written (framing, or the connection's `OUTPUT` setting).
-    public let replyFormat: ReplyFormat
+    package let replyFormat: ReplyFormat
     /// The connection's session as it stood when the request was read.
-    public let session: Session
+    package let session: Session
     /// A logger carrying the connection id and command as metadata.
-    public var logger: Logger
+    package var logger: Logger
 
-    public init(
+    package init(
         command: String,
         arguments: [String],
         framing: Framing = .inline,
@@ -51,7 +51,7 @@ public struct Request: Sendable {
 
     /// The value following a keyword argument, matched case-insensitively:
     /// for `SDG 3 FY 2024`, `option("FY")` is `"2024"`. `nil` if absent or last.
-    public func option(_ keyword: String) -> String? {
+    package func option(_ keyword: String) -> String? {
         let key = keyword.uppercased()
         guard let i = arguments.firstIndex(where: { $0.uppercased() == key }), i + 1 < arguments.count else {
             return nil
@@ -64,33 +64,33 @@ public struct Request: Sendable {
 ///
 /// Any other error thrown by a handler is logged at warning level and answered with
 /// `ERR internal error` (its text is not sent to the client).
-public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct CommandError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The leading code word of the reply (`ERR`, `NOTFOUND`, …).
-    public var code: String
-    public var message: String
+    package var code: String
+    package var message: String
     /// When set, the reply is the standard wrong-arguments text built from the command's usage.
-    public var isWrongArguments: Bool
+    package var isWrongArguments: Bool
 
-    public init(code: String = "ERR", _ message: String) {
+    package init(code: String = "ERR", _ message: String) {
         self.code = code
         self.message = message
         self.isWrongArguments = false
     }
 
     /// `ERR wrong arguments for 'SDG': expected SDG <1-17> [FY n]`.
-    public static let wrongArguments: CommandError = {
+    package static let wrongArguments: CommandError = {
         var e = CommandError("wrong arguments")
         e.isWrongArguments = true
         return e
     }()
 
     /// `NOTFOUND <message>`.
-    public static func notFound(_ message: String) -> CommandError { CommandError(code: "NOTFOUND", message) }
+    package static func notFound(_ message: String) -> CommandError { CommandError(code: "NOTFOUND", message) }
 
     /// `ERR <message>`.
-    public static func invalid(_ message: String) -> CommandError { CommandError(code: "ERR", message) }
+    package static func invalid(_ message: String) -> CommandError { CommandError(code: "ERR", message) }
 
-    public var description: String { "\(code) \(message)" }
+    package var description: String { "\(code) \(message)" }
 }
 
 /// A connection command's reply, and what the connection does besides sending it.
@@ -110,9 +110,9 @@ struct SessionReply: Sendable {
 }
 
 /// One entry of the command table.
-public struct Command: Sendable {
+package struct Command: Sendable {
     /// Who may run a command.
-    public enum Access: Int, Sendable, Comparable {
+    package enum Access: Int, Sendable, Comparable {
         /// Always allowed, even before `AUTH` (only PING, AUTH, QUIT, HELP, HELLO by default).
         case `public`
         /// Needs `AUTH <password>` when a password is configured.
@@ -121,10 +121,10 @@ public struct Command: Sendable {
         /// as `.authenticated`.
         case admin
 
-        public static func < (lhs: Access, rhs: Access) -> Bool { lhs.rawValue < rhs.rawValue }
+        package static func < (lhs: Access, rhs: Access) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    public typealias Handler = @Sendable (Request) async throws -> ReplyValue
+    package typealias Handler = @Sendable (Request) async throws -> ReplyValue
 
     /// How a command runs; the connection engine needs to know, the command decides.
     enum Work: Sendable {
@@ -138,23 +138,23 @@ public struct Command: Sendable {
     }
 
     /// Upper-case name; matching is case-insensitive.
-    public let name: String
+    package let name: String
     /// Other names for the same entry, for clients that intercept `name` (redis-cli runs
     /// `SYNC` as Redis replication and `HELP` itself). Upper-case, case-insensitive.
-    public let aliases: [String]
+    package let aliases: [String]
     /// The expected form, shown by HELP and in wrong-argument errors: `SDG <1-17> [FY n]`.
-    public let usage: String
+    package let usage: String
     /// One sentence for HELP.
-    public let summary: String
-    public let access: Access
+    package let summary: String
+    package let access: Access
     /// The number of arguments after the verb that the command accepts.
-    public let arity: ClosedRange<Int>
+    package let arity: ClosedRange<Int>
     /// Extra validation of the arguments; returning `false` gives the wrong-arguments error.
-    public let validate: (@Sendable ([String]) -> Bool)?
+    package let validate: (@Sendable ([String]) -> Bool)?
     let work: Work
 
     /// An application command: `handler` computes the answer off the event loop.
-    public init(
+    package init(
         name: String,
         aliases: [String] = [],
         usage: String,
@@ -185,7 +185,7 @@ public struct Command: Sendable {
     }
 
     /// `ERR wrong arguments for 'NAME': expected USAGE`.
-    public var wrongArgumentsMessage: String {
+    package var wrongArgumentsMessage: String {
         "ERR wrong arguments for '\(name)': expected \(usage)"
     }
 
@@ -195,23 +195,23 @@ public struct Command: Sendable {
 }
 
 /// The command table: the server's built-in commands plus those the application registers.
-public struct CommandRegistry: Sendable {
+package struct CommandRegistry: Sendable {
     private(set) var commands: [String: Command] = [:]
     private(set) var order: [String] = []
 
     /// A table holding only the built-in commands.
-    public init() {
+    package init() {
         for command in BuiltinCommands.all { insert(command) }
     }
 
     /// A table with the built-ins plus `commands`.
-    public init(_ commands: [Command]) {
+    package init(_ commands: [Command]) {
         self.init()
         for command in commands { register(command) }
     }
 
     /// Adds an application command. Names and aliases are unique; built-in names cannot be replaced.
-    public mutating func register(_ command: Command) {
+    package mutating func register(_ command: Command) {
         for name in [command.name] + command.aliases {
             precondition(commands[name] == nil, "command \(name) is already registered")
             precondition(!name.isEmpty && !name.contains(" "), "invalid command name '\(name)'")
@@ -220,7 +220,7 @@ public struct CommandRegistry: Sendable {
     }
 
     /// Convenience for `register(Command(…))`.
-    public mutating func register(
+    package mutating func register(
         _ name: String,
         aliases: [String] = [],
         usage: String,
@@ -243,10 +243,10 @@ public struct CommandRegistry: Sendable {
     }
 
     /// The command called `name` or aliased so (case-insensitive).
-    public func command(named name: String) -> Command? {
+    package func command(named name: String) -> Command? {
         commands[name.uppercased()]
     }
 
     /// All commands in registration order (built-ins first).
-    public var all: [Command] { order.compactMap { commands[$0] } }
+    package var all: [Command] { order.compactMap { commands[$0] } }
 }

@@ -1,6 +1,6 @@
 extension ReplyValue {
     /// Parses JSON text into a reply value (objects keep their key order).
-    public init(json bytes: [UInt8]) throws {
+    package init(json bytes: [UInt8]) throws {
         var parser = JSONValueParser(bytes: bytes)
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()

@@ -1,7 +1,7 @@
-public import Logging
-public import NIOCore
-public import NIOPosix
-public import ServiceLifecycle
+package import Logging
+package import NIOCore
+import NIOPosix
+import ServiceLifecycle
 
 /// The Crosswalk line-protocol server: inline requests answered with JSON lines, RESP
 /// requests answered with RESP2 (RESP3 after `HELLO 3`), over one TCP port.
@@ -18,10 +18,10 @@ public import ServiceLifecycle
 /// …
 /// await server.shutdown()
 /// ```
-public final class LineServer: Service, Sendable {
-    public let configuration: ServerConfiguration
+package final class LineServer: Service, Sendable {
+    package let configuration: ServerConfiguration
     /// Counters shown by INFO.
-    public let stats: ServerStats
+    package let stats: ServerStats
     private let context: ServerContext
     private let listener: Listener
 
@@ -31,7 +31,7 @@ public final class LineServer: Service, Sendable {
     ///   - info: extra INFO sections, called on every INFO request.
     ///   - logger: connection accepted/closed at debug, errors at warning. Secrets are never logged.
     ///   - eventLoopGroup: defaults to the process-wide NIO singleton.
-    public init(
+    package init(
         configuration: ServerConfiguration = ServerConfiguration(),
         commands: CommandRegistry = CommandRegistry(),
         info: InfoProvider? = nil,
@@ -56,11 +56,11 @@ public final class LineServer: Service, Sendable {
     }
 
     /// The bound port once started.
-    public var port: Int? { listener.port }
+    package var port: Int? { listener.port }
 
     /// Binds and starts accepting connections; returns the bound port (useful with port 0).
     @discardableResult
-    public func start() async throws -> Int {
+    package func start() async throws -> Int {
         let port = try await listener.start()
         context.boundPort = port
         return port
@@ -68,13 +68,13 @@ public final class LineServer: Service, Sendable {
 
     /// Graceful shutdown: stop accepting, let each connection finish the replies in flight
     /// (up to `shutdownGracePeriod`), close the connections, then return. Idempotent.
-    public func shutdown() async {
+    package func shutdown() async {
         await listener.shutdown()
     }
 
     /// Service entry point: binds, serves until graceful shutdown (or cancellation), then
     /// stops as `shutdown()` does and returns.
-    public func run() async throws {
+    package func run() async throws {
         try await listener.run()
     }
 

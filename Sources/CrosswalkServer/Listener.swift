@@ -201,7 +201,7 @@ final class Listener: Sendable {
 }
 
 /// Errors from starting a `LineServer` or a `MetricsEndpoint`.
-public enum ServerError: Error, Sendable {
+package enum ServerError: Error, Sendable {
     case alreadyStarted
     case shutDown
 }

@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// Replies from `Encodable` values.
 extension ReplyValue {
     /// The encoder `init(encoding:)` uses by default: sorted keys, snake_case keys,
     /// ISO 8601 dates.
-    public static func defaultEncoder() -> JSONEncoder {
+    package static func defaultEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -21,7 +21,7 @@ extension ReplyValue {
     /// `.int`, other numbers `.double`. Goes through text, so it is for `JSONEncoder`'s key and
     /// date strategies (SYNC's summary); an answer with its own coding keys uses
     /// `init(encodable:)`, which builds the value directly.
-    public init<T: Encodable>(encoding value: T, encoder: JSONEncoder? = nil) throws {
+    package init<T: Encodable>(encoding value: T, encoder: JSONEncoder? = nil) throws {
         let data = try (encoder ?? Self.defaultEncoder()).encode(value)
         self = try ReplyValue(json: Array(data))
     }

@@ -2,7 +2,7 @@
 extension ReplyValue {
     /// The one-line JSON form of a whole reply: `{"ok":true,…}` or `{"ok":false,"error":"…"}`.
     /// No trailing newline.
-    public func jsonReplyLine() -> String {
+    package func jsonReplyLine() -> String {
         var out = ""
         switch self {
         case .encoded(let encoded):
@@ -29,7 +29,7 @@ extension ReplyValue {
     }
 
     /// This value as compact JSON text (no envelope).
-    public func jsonText() -> String {
+    package func jsonText() -> String {
         var out = ""
         appendJSON(to: &out)
         return out

@@ -1,5 +1,5 @@
 /// The two RESP versions a connection can speak: RESP2 until it says `HELLO 3`.
-public enum RESPVersion: Int, Sendable, Hashable {
+package enum RESPVersion: Int, Sendable, Hashable {
     case v2 = 2
     case v3 = 3
 }
@@ -16,7 +16,7 @@ public enum RESPVersion: Int, Sendable, Hashable {
 /// Everything else (integers, strings, arrays, statuses, errors) is written the same way.
 extension ReplyValue {
     /// The RESP encoding of this value (RESP2 unless asked otherwise).
-    public func respBytes(_ version: RESPVersion = .v2) -> [UInt8] {
+    package func respBytes(_ version: RESPVersion = .v2) -> [UInt8] {
         if case .encoded(let encoded) = self { return encoded.resp(version) }
         var out: [UInt8] = []
         appendRESP(to: &out, version)

@@ -19,7 +19,7 @@
 ///
 /// `error` carries the full error text including its leading code word, e.g.
 /// `"ERR unknown command 'FOO'"` or `"NOAUTH Authentication required."`.
-public indirect enum ReplyValue: Sendable {
+package indirect enum ReplyValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -36,26 +36,26 @@ public indirect enum ReplyValue: Sendable {
     case encoded(EncodedReply)
 
     /// `+OK`.
-    public static let ok: ReplyValue = .status("OK")
+    package static let ok: ReplyValue = .status("OK")
 
     /// An `int` from any integer type (clamped to the `Int64` range).
-    public static func integer<T: BinaryInteger>(_ value: T) -> ReplyValue {
+    package static func integer<T: BinaryInteger>(_ value: T) -> ReplyValue {
         .int(Int64(clamping: value))
     }
 
     /// An `error` built from a code word and a message: `error(code: "ERR", "bad")` → `ERR bad`.
-    public static func error(code: String, _ message: String) -> ReplyValue {
+    package static func error(code: String, _ message: String) -> ReplyValue {
         .error("\(code) \(message)")
     }
 
     /// Whether this is an `.error` value.
-    public var isError: Bool {
+    package var isError: Bool {
         if case .error = self { return true }
         return false
     }
 
     /// The value for `key` if this is an object.
-    public subscript(key: String) -> ReplyValue? {
+    package subscript(key: String) -> ReplyValue? {
         if case .encoded(let encoded) = self { return encoded.value[key] }
         guard case .object(let pairs) = self else { return nil }
         return pairs.first(where: { $0.0 == key })?.1
@@ -64,13 +64,13 @@ public indirect enum ReplyValue: Sendable {
 
 /// A reply with its JSON line and RESP bytes computed up front: a cached answer
 /// costs a copy per request, not a serialisation.
-public final class EncodedReply: Sendable {
-    public let value: ReplyValue
+package final class EncodedReply: Sendable {
+    package let value: ReplyValue
     let jsonLine: String
     let resp2: [UInt8]
     let resp3: [UInt8]
 
-    public init(_ value: ReplyValue) {
+    package init(_ value: ReplyValue) {
         self.value = value
         self.jsonLine = value.jsonReplyLine()
         self.resp2 = value.respBytes(.v2)
@@ -82,13 +82,13 @@ public final class EncodedReply: Sendable {
     }
 
     /// Bytes held by all encodings.
-    public var size: Int { jsonLine.utf8.count + resp2.count + resp3.count }
+    package var size: Int { jsonLine.utf8.count + resp2.count + resp3.count }
 }
 
 // MARK: - Equatable (tuples are not Equatable on their own)
 
 extension ReplyValue: Equatable {
-    public static func == (lhs: ReplyValue, rhs: ReplyValue) -> Bool {
+    package static func == (lhs: ReplyValue, rhs: ReplyValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
@@ -112,12 +112,12 @@ extension ReplyValue: Equatable {
 extension ReplyValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .int(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(floatLiteral value: Double) { self = .double(value) }
-    public init(arrayLiteral elements: ReplyValue...) { self = .array(elements) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .int(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(floatLiteral value: Double) { self = .double(value) }
+    package init(arrayLiteral elements: ReplyValue...) { self = .array(elements) }
     /// Dictionary literals keep their written order.
-    public init(dictionaryLiteral elements: (String, ReplyValue)...) { self = .object(elements) }
-    public init(nilLiteral: ()) { self = .null }
+    package init(dictionaryLiteral elements: (String, ReplyValue)...) { self = .object(elements) }
+    package init(nilLiteral: ()) { self = .null }
 }

@@ -1,6 +1,6 @@
 extension ReplyValue {
     /// How `ReplyValue(encodable:)` writes a `Double` with a whole value.
-    public enum WholeDoubles: Sendable {
+    package enum WholeDoubles: Sendable {
         /// As an `.int`, the value `JSONEncoder` text reads back as (`3.0` is written `3`).
         case integers
         /// As a `.double`, so a field keeps one type whatever its value: RESP2 clients get a
@@ -14,7 +14,7 @@ extension ReplyValue {
     /// type's coding keys give them, sorted; nil optionals left out; a whole `Double` becomes an
     /// `.int` (JSONEncoder writes `3.0` as `3`) unless `wholeDoubles` is `.doubles`, others stay
     /// `.double`. Dates, data and URLs have no single JSON form and are refused.
-    public init<T: Encodable>(encodable value: T, wholeDoubles: WholeDoubles = .integers) throws {
+    package init<T: Encodable>(encodable value: T, wholeDoubles: WholeDoubles = .integers) throws {
         self = try ReplyValueEncoding.box(value, codingPath: [], doubles: wholeDoubles).value
     }
 }

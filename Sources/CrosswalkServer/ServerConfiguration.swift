@@ -1,35 +1,35 @@
 /// Settings for a `LineServer`.
-public struct ServerConfiguration: Sendable {
+package struct ServerConfiguration: Sendable {
     /// The address to bind. Loopback unless told otherwise.
-    public var host: String
+    package var host: String
     /// The port to bind; 0 picks a free port (see `LineServer.start()`).
-    public var port: Int
+    package var port: Int
     /// When set, connections must `AUTH <password>` before anything but PING, AUTH, QUIT,
     /// HELP and HELLO is served.
-    public var password: String?
+    package var password: String?
     /// When set, commands with `.admin` access need `AUTH <adminToken>` on the connection.
     /// The admin token also satisfies `password`. When unset, `.admin` commands are treated
     /// like `.authenticated` ones.
-    public var adminToken: String?
+    package var adminToken: String?
     /// The longest inline request line, and the most bytes in one RESP request's arguments.
-    public var maxRequestBytes: Int
+    package var maxRequestBytes: Int
     /// The most arguments (verb included) in one request.
-    public var maxArguments: Int
+    package var maxArguments: Int
     /// Connections beyond this get `-ERR max number of clients reached` and are closed.
-    public var maxConnections: Int
+    package var maxConnections: Int
     /// A connection with no traffic and nothing in flight for this long is closed; `nil` never.
-    public var idleTimeout: Duration?
+    package var idleTimeout: Duration?
     /// Stop reading from a connection while this many replies are pending.
-    public var maxPendingReplies: Int
+    package var maxPendingReplies: Int
     /// After this many failed `AUTH` attempts a connection is closed.
-    public var maxAuthFailures: Int
+    package var maxAuthFailures: Int
     /// How long a graceful shutdown waits for in-flight replies before closing connections.
-    public var shutdownGracePeriod: Duration
+    package var shutdownGracePeriod: Duration
     /// Shown by INFO and HELLO.
-    public var serverName: String
-    public var serverVersion: String
+    package var serverName: String
+    package var serverVersion: String
 
-    public init(
+    package init(
         host: String = "127.0.0.1",
         port: Int = 7017,
         password: String? = nil,

@@ -1,30 +1,30 @@
 import NIOConcurrencyHelpers
 
 /// Counters shown by INFO, shared by all connections.
-public final class ServerStats: Sendable {
+package final class ServerStats: Sendable {
     /// A point-in-time copy of the counters.
-    public struct Snapshot: Sendable, Equatable {
-        public var connectionsCurrent = 0
-        public var connectionsTotal = 0
-        public var connectionsRejected = 0
+    package struct Snapshot: Sendable, Equatable {
+        package var connectionsCurrent = 0
+        package var connectionsTotal = 0
+        package var connectionsRejected = 0
         /// Requests served, by command name (built-ins included; unknown verbs are not kept).
-        public var commands: [String: Int] = [:]
-        public var commandsTotal = 0
+        package var commands: [String: Int] = [:]
+        package var commandsTotal = 0
         /// Error replies sent, by kind: `protocol`, `unknown_command`, `wrong_arguments`,
         /// `noauth`, `noperm`, `auth_failed`, `command`, `internal`.
-        public var errors: [String: Int] = [:]
-        public var errorsTotal = 0
+        package var errors: [String: Int] = [:]
+        package var errorsTotal = 0
     }
 
     private let state = NIOLockedValueBox(Snapshot())
     private let started = ContinuousClock.now
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLockedValue { $0 } }
+    package var snapshot: Snapshot { state.withLockedValue { $0 } }
 
     /// Seconds since the server value was created.
-    public var uptime: Duration { ContinuousClock.now - started }
+    package var uptime: Duration { ContinuousClock.now - started }
 
     /// Counts a new connection unless `limit` are already open. Returns whether it was admitted.
     func admitConnection(limit: Int) -> Bool {
@@ -59,16 +59,16 @@ public final class ServerStats: Sendable {
 }
 
 /// One section of INFO output, supplied by the embedding application.
-public struct InfoSection: Sendable {
+package struct InfoSection: Sendable {
     /// Lower-case section name (`store`, `sync`, …).
-    public var name: String
-    public var fields: [(String, ReplyValue)]
+    package var name: String
+    package var fields: [(String, ReplyValue)]
 
-    public init(name: String, fields: [(String, ReplyValue)]) {
+    package init(name: String, fields: [(String, ReplyValue)]) {
         self.name = name
         self.fields = fields
     }
 }
 
 /// Returns the application's extra INFO sections; called for every INFO request.
-public typealias InfoProvider = @Sendable () async -> [InfoSection]
+package typealias InfoProvider = @Sendable () async -> [InfoSection]

@@ -3,9 +3,9 @@
 /// request order; data commands see a snapshot taken when their request was read.
 ///
 /// A plain value with no I/O, so every state change is tested without a socket.
-public struct Session: Sendable, Equatable {
+package struct Session: Sendable, Equatable {
     /// `OUTPUT json|resp|auto`.
-    public enum OutputMode: String, Sendable {
+    package enum OutputMode: String, Sendable {
         /// Follow each request's framing.
         case auto
         case json
@@ -13,7 +13,7 @@ public struct Session: Sendable, Equatable {
     }
 
     /// What an authentication attempt did.
-    public enum AuthOutcome: Sendable, Equatable {
+    package enum AuthOutcome: Sendable, Equatable {
         case authenticated
         case authenticatedAsAdmin
         /// The token matched neither secret; `authFailures` went up by one.
@@ -22,21 +22,21 @@ public struct Session: Sendable, Equatable {
         case nothingConfigured
     }
 
-    public let connectionID: UInt64
-    public let remoteAddress: String?
-    public private(set) var isAuthenticated: Bool
-    public private(set) var isAdmin = false
-    public private(set) var outputMode = OutputMode.auto
+    package let connectionID: UInt64
+    package let remoteAddress: String?
+    package private(set) var isAuthenticated: Bool
+    package private(set) var isAdmin = false
+    package private(set) var outputMode = OutputMode.auto
     /// Set by `CLIENT SETNAME` or `HELLO … SETNAME`.
-    public private(set) var clientName: String?
+    package private(set) var clientName: String?
     /// The RESP version agreed by HELLO: 2 until `HELLO 3`.
-    public private(set) var respVersion = RESPVersion.v2
+    package private(set) var respVersion = RESPVersion.v2
     /// `respVersion` as the number HELLO shows (`proto`).
-    public var protocolVersion: Int { respVersion.rawValue }
-    public private(set) var authFailures = 0
+    package var protocolVersion: Int { respVersion.rawValue }
+    package private(set) var authFailures = 0
 
     /// What `HELLO` did.
-    public enum HelloOutcome: Sendable, Equatable {
+    package enum HelloOutcome: Sendable, Equatable {
         /// The protocol is agreed (and switched); `auth` says what its AUTH option did, if it had one.
         case agreed(auth: AuthOutcome?)
         /// A version other than 2 or 3 was asked for.
@@ -50,7 +50,7 @@ public struct Session: Sendable, Equatable {
     }
 
     /// A new connection: authenticated from the start only when no password is configured.
-    public init(connectionID: UInt64, remoteAddress: String? = nil, configuration: ServerConfiguration) {
+    package init(connectionID: UInt64, remoteAddress: String? = nil, configuration: ServerConfiguration) {
         self.connectionID = connectionID
         self.remoteAddress = remoteAddress
         self.isAuthenticated = !configuration.requiresAuth
@@ -58,7 +58,7 @@ public struct Session: Sendable, Equatable {
 
     /// How a reply to a request with this framing is written; RESP replies use the version
     /// HELLO agreed, inline requests after `OUTPUT resp` included.
-    public func replyFormat(for framing: Framing) -> ReplyFormat {
+    package func replyFormat(for framing: Framing) -> ReplyFormat {
         let resp: ReplyFormat = respVersion == .v3 ? .resp3 : .resp
         switch outputMode {
         case .auto: return framing == .resp ? resp : .json
@@ -68,13 +68,13 @@ public struct Session: Sendable, Equatable {
     }
 
     /// Whether the connection has used up its authentication attempts and must be closed.
-    public func hasTooManyAuthFailures(limit: Int) -> Bool {
+    package func hasTooManyAuthFailures(limit: Int) -> Bool {
         authFailures >= limit
     }
 
     /// Checks a token against the password and the admin token. Both comparisons always run,
     /// in constant time, so timing does not tell which secret came close.
-    public mutating func authenticate(token: String, configuration: ServerConfiguration) -> AuthOutcome {
+    package mutating func authenticate(token: String, configuration: ServerConfiguration) -> AuthOutcome {
         guard configuration.password != nil || configuration.adminToken != nil else { return .nothingConfigured }
         let isAdminToken = configuration.adminToken.map { constantTimeEquals($0, token) } ?? false
         let isPassword = configuration.password.map { constantTimeEquals($0, token) } ?? false
@@ -92,19 +92,19 @@ public struct Session: Sendable, Equatable {
     }
 
     /// `OUTPUT <mode>`; an unknown mode falls back to `auto` (the command validates first).
-    public mutating func setOutput(_ mode: String) {
+    package mutating func setOutput(_ mode: String) {
         outputMode = OutputMode(rawValue: mode.lowercased()) ?? .auto
     }
 
     /// `CLIENT SETNAME`: an empty name clears it.
-    public mutating func setClientName(_ name: String) {
+    package mutating func setClientName(_ name: String) {
         clientName = name.isEmpty ? nil : name
     }
 
     /// `HELLO [2|3 [AUTH <user> <token>] [SETNAME <name>]]`: options apply left to right and
     /// stop at the first that fails, as Redis does; the version switches only when all
     /// succeeded. Without a version the protocol stays as it is.
-    public mutating func hello(_ arguments: [String], configuration: ServerConfiguration) -> HelloOutcome {
+    package mutating func hello(_ arguments: [String], configuration: ServerConfiguration) -> HelloOutcome {
         var version = respVersion
         if let asked = arguments.first {
             guard let agreed = Int(asked).flatMap(RESPVersion.init(rawValue:)) else { return .unsupportedVersion }

@@ -1,6 +1,4 @@
-// The command-line names of the analytics' public enums: a conformance of a public type
-// is public, so ArgumentParser is imported publicly here.
-public import ArgumentParser
+import ArgumentParser
 import CrosswalkDaemon
 import CrosswalkAnalytics
 import CrosswalkModel

@@ -1,8 +1,8 @@
-public import Logging
-public import NIOCore
-public import NIOHTTP1
-public import NIOPosix
-public import ServiceLifecycle
+package import Logging
+package import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
 
 /// A small HTTP/1.1 server for Prometheus: `GET /metrics` answers with the provider's text.
 ///
@@ -19,12 +19,12 @@ public import ServiceLifecycle
 /// }
 /// let port = try await endpoint.start()
 /// ```
-public final class MetricsEndpoint: Service, Sendable {
+package final class MetricsEndpoint: Service, Sendable {
     /// The content type of the text exposition format the page is written in.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// The address to bind.
-    public let host: String
+    package let host: String
     private let listener: Listener
 
     /// - Parameters:
@@ -36,7 +36,7 @@ public final class MetricsEndpoint: Service, Sendable {
     ///   - logger: listening and stopping at info.
     ///   - eventLoopGroup: defaults to the process-wide NIO singleton.
     ///   - provider: the exposition text, called once per `GET /metrics`.
-    public init(
+    package init(
         host: String = "127.0.0.1",
         port: Int,
         idleTimeout: Duration = .seconds(30),
@@ -64,22 +64,22 @@ public final class MetricsEndpoint: Service, Sendable {
     }
 
     /// The bound port once started.
-    public var port: Int? { listener.port }
+    package var port: Int? { listener.port }
 
     /// Binds and starts serving; returns the bound port (useful with port 0).
     @discardableResult
-    public func start() async throws -> Int {
+    package func start() async throws -> Int {
         try await listener.start()
     }
 
     /// Graceful shutdown: stop accepting, let scrapes in flight finish (up to the grace period),
     /// close every connection and release the port, then return. Idempotent.
-    public func shutdown() async {
+    package func shutdown() async {
         await listener.shutdown()
     }
 
     /// Service entry point: binds, serves until graceful shutdown (or cancellation), then stops as `shutdown()` does.
-    public func run() async throws {
+    package func run() async throws {
         try await listener.run()
     }
 }

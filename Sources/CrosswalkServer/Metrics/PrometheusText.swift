@@ -11,21 +11,21 @@
 ///     samples: [.init(labels: ["command": "SDG"], value: 3)])
 /// let page = text.render()
 /// ```
-public struct PrometheusText: Sendable {
+package struct PrometheusText: Sendable {
     /// The metric types this builder writes.
-    public enum MetricType: String, Sendable {
+    package enum MetricType: String, Sendable {
         case counter
         case gauge
     }
 
     /// One value of a family, told apart from its siblings by its labels.
-    public struct Sample: Sendable, Equatable {
+    package struct Sample: Sendable, Equatable {
         /// Label names and values; values may be any text (they are escaped on output).
-        public var labels: [String: String]
-        public var value: Double
+        package var labels: [String: String]
+        package var value: Double
 
         /// A sample with the given labels (none by default) and value.
-        public init(labels: [String: String] = [:], value: Double) {
+        package init(labels: [String: String] = [:], value: Double) {
             self.labels = labels
             self.value = value
         }
@@ -42,13 +42,13 @@ public struct PrometheusText: Sendable {
     private var families: [Family] = []
 
     /// An empty page.
-    public init() {}
+    package init() {}
 
     /// The names of the families added so far, in output order.
-    public var familyNames: [String] { families.map(\.name) }
+    package var familyNames: [String] { families.map(\.name) }
 
     /// Adds a family and all its samples. A family may have no samples (only HELP and TYPE are written).
-    public mutating func addFamily(_ name: String, type: MetricType, help: String, samples: [Sample]) throws {
+    package mutating func addFamily(_ name: String, type: MetricType, help: String, samples: [Sample]) throws {
         guard Self.isValidMetricName(name) else { throw PrometheusTextError.invalidMetricName(name) }
         // Prometheus convention; it is what lets rate() users recognise a counter by its name.
         if type == .counter, !name.hasSuffix("_total") { throw PrometheusTextError.counterNameWithoutTotal(name) }
@@ -72,17 +72,17 @@ public struct PrometheusText: Sendable {
     }
 
     /// Adds a gauge family with one unlabelled sample.
-    public mutating func addGauge(_ name: String, help: String, value: Double) throws {
+    package mutating func addGauge(_ name: String, help: String, value: Double) throws {
         try addFamily(name, type: .gauge, help: help, samples: [Sample(value: value)])
     }
 
     /// Adds a counter family (its name must end in `_total`) with one unlabelled sample.
-    public mutating func addCounter(_ name: String, help: String, value: Double) throws {
+    package mutating func addCounter(_ name: String, help: String, value: Double) throws {
         try addFamily(name, type: .counter, help: help, samples: [Sample(value: value)])
     }
 
     /// The page: for each family a `# HELP` line, a `# TYPE` line and its samples; every line ends in `\n`.
-    public func render() -> String {
+    package func render() -> String {
         var out = ""
         for family in families {
             out += "# HELP \(family.name) \(Self.escapeHelp(family.help))\n"
@@ -97,12 +97,12 @@ public struct PrometheusText: Sendable {
     // MARK: Format rules
 
     /// Whether `name` matches `[a-zA-Z_:][a-zA-Z0-9_:]*`.
-    public static func isValidMetricName(_ name: String) -> Bool {
+    package static func isValidMetricName(_ name: String) -> Bool {
         isIdentifier(name, extra: UInt8(ascii: ":"))
     }
 
     /// Whether `name` matches `[a-zA-Z_][a-zA-Z0-9_]*` and does not start with the reserved `__`.
-    public static func isValidLabelName(_ name: String) -> Bool {
+    package static func isValidLabelName(_ name: String) -> Bool {
         isIdentifier(name, extra: nil) && !name.hasPrefix("__")
     }
 
@@ -163,7 +163,7 @@ public struct PrometheusText: Sendable {
 }
 
 /// Why `PrometheusText` refused a family.
-public enum PrometheusTextError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum PrometheusTextError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidMetricName(String)
     case invalidLabelName(metric: String, label: String)
     case counterNameWithoutTotal(String)
@@ -171,7 +171,7 @@ public enum PrometheusTextError: Error, Equatable, Sendable, CustomStringConvert
     case duplicateSample(metric: String, labels: String)
     case invalidCounterValue(metric: String, value: Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidMetricName(let name): "invalid metric name '\(name)'"
         case .invalidLabelName(let metric, let label): "invalid label name '\(label)' on \(metric)"

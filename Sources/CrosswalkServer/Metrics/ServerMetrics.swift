@@ -2,7 +2,7 @@ extension PrometheusText {
     /// Adds the protocol server's own families from `stats`: uptime, connections, commands by verb, errors by kind.
     ///
     /// Throws only if one of these family names was already added to this page.
-    public mutating func addServerMetrics(_ stats: ServerStats) throws {
+    package mutating func addServerMetrics(_ stats: ServerStats) throws {
         let snapshot = stats.snapshot
         try addGauge(
             "crosswalk_uptime_seconds", help: "Seconds since the protocol server started.",
