@@ -1,6 +1,6 @@
 package import CrosswalkModel
-package import Foundation
-package import Postgres
+import Foundation
+import Postgres
 
 /// The number an indicator text states, and its unit: `46,549時間` → (46549, 時間),
 /// `年間削減作業時間：46,549時間` → (46549, 時間), `事務作業時間100,000時間削減 (R7年度)`

@@ -1,5 +1,5 @@
 package import CrosswalkModel
-package import Foundation
+import Foundation
 package import Postgres
 
 /// Writes parsed documents and sync bookkeeping through the SQL functions of

@@ -1,7 +1,7 @@
-package import CrosswalkModel
-package import CrosswalkStore
+import CrosswalkModel
+import CrosswalkStore
 package import EvaluationTables
-package import Foundation
+import Foundation
 package import Logging
 package import Postgres
 import TableLayouts

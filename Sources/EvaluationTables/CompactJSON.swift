@@ -1,5 +1,5 @@
 package import CrosswalkModel
-package import Dispatch
+import Dispatch
 
 /// Writes a batch as compact JSON byte-for-byte equal to
 /// `EvaluationJSON.encoder(pretty: false)` (snake_case keys, sorted, `/` unescaped,

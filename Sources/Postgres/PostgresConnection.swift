@@ -1,5 +1,5 @@
 import CLibPQ
-package import Foundation
+import Foundation
 package import NIOPosix
 import Synchronization
 

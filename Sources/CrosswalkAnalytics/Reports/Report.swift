@@ -1,5 +1,5 @@
 package import CrosswalkModel
-package import Foundation
+import Foundation
 package import Postgres
 
 /// Which report, for which year and amounts.
