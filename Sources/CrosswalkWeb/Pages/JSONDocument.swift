@@ -1,0 +1,105 @@
+import CrosswalkAnalytics
+import Foundation
+
+/// An answer with no report layout of its own (SDG n, PROGRAM, SEARCH) laid out as a
+/// `ReportDocument`: top-level values become facts, lists of objects become tables, so
+/// the shared HTML template renders (and escapes) it.
+struct JSONDocument {
+    /// Japanese labels for the keys the answers use; any other key is shown as it is.
+    static let labels: [String: String] = [
+        "id": "ID", "name": "名称", "name_ja": "名称", "name_en": "英語名", "goal": "ゴール", "goals": "ゴール",
+        "inherited_goals": "施策から継承したゴール", "department": "所管課", "former_department": "旧所管課",
+        "fiscal_year": "年度", "municipality": "自治体", "municipalities": "対象の自治体", "summary": "概要",
+        "first_fiscal_year": "初年度", "last_fiscal_year": "最終年度", "programs": "事業", "policies": "施策",
+        "listings": "掲載", "amounts": "金額（千円）", "conflicts": "記載の不一致", "grade": "評価", "grade_reason": "評価の理由",
+        "policy_code": "施策コード", "policy_name": "施策名", "no": "No.", "relisted": "再掲", "indicator": "指標",
+        "source": "資料", "lines": "行", "kind": "種類", "thousand_yen": "千円", "query": "検索語", "matched": "一致箇所",
+        "code": "コード", "color": "色",
+    ]
+    /// Keys shown first, in this order; the rest follow alphabetically.
+    static let leading = ["id", "goal", "name", "name_ja", "name_en", "fiscal_year", "policy_code", "policy_name", "code", "no",
+                          "department", "goals", "inherited_goals", "grade"]
+    /// Not shown: the colour is drawn, not written.
+    static let hidden: Set<String> = ["color"]
+
+    static func document(title: String, json: String) -> ReportDocument {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONTree.self, from: Data(json.utf8)) else {
+            return ReportDocument(title: title, facts: [.init("回答", json)])
+        }
+        var document = ReportDocument(title: title)
+        for key in ordered(object.keys) {
+            let value = object[key]!
+            if let rows = objects(value), !(rows.isEmpty && key != "programs") {
+                document.sections.append(.init(heading: label(key), table: table(rows, key: key)))
+            } else {
+                document.facts.append(.init(label(key), text(value)))
+            }
+        }
+        return document
+    }
+
+    /// A list of objects (a table), or nil.
+    static func objects(_ value: JSONTree) -> [[String: JSONTree]]? {
+        guard case .array(let items) = value else { return nil }
+        var rows: [[String: JSONTree]] = []
+        for item in items {
+            guard case .object(let row) = item else { return nil }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    static func table(_ rows: [[String: JSONTree]], key: String) -> Table {
+        let keys = ordered(Set(rows.flatMap(\.keys)))
+        let linksPrograms = key == "programs"
+        return Table(
+            columns: keys.map { .init(label($0), numeric: $0 == "thousand_yen", nowrap: $0 == "fiscal_year" || $0 == "id") },
+            rows: rows.map { row in
+                keys.map { column in
+                    let value = row[column] ?? .null
+                    if linksPrograms, column == "name", case .string(let name) = value, case .integer(let id)? = row["id"] {
+                        return .program(name, id: id)
+                    }
+                    if column == "goals" || column == "inherited_goals" || column == "goal", let goals = goalNumbers(value) {
+                        return .goals(goals.map { Cell.GoalMark($0, color: "") })
+                    }
+                    return .text(text(value))
+                }
+            }
+        )
+    }
+
+    static func ordered<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
+        let all = Set(keys).subtracting(hidden)
+        return leading.filter(all.contains) + all.subtracting(leading).sorted()
+    }
+
+    static func label(_ key: String) -> String { labels[key] ?? key }
+
+    static func goalNumbers(_ value: JSONTree) -> [Int]? {
+        switch value {
+        case .integer(let goal): return [Int(goal)]
+        case .array(let items):
+            var goals: [Int] = []
+            for item in items {
+                guard case .integer(let goal) = item else { return nil }
+                goals.append(Int(goal))
+            }
+            return goals
+        default: return nil
+        }
+    }
+
+    /// A value as one line of text: lists joined, objects as `key: value`.
+    static func text(_ value: JSONTree) -> String {
+        switch value {
+        case .null: "—"
+        case .bool(let flag): flag ? "はい" : "いいえ"
+        case .integer(let number): "\(number)"
+        case .number(let number): "\(number)"
+        case .string(let text): text
+        case .array(let list): list.isEmpty ? "—" : list.map(text).joined(separator: "、")
+        case .object(let object): ordered(object.keys).map { "\(label($0)): \(text(object[$0]!))" }.joined(separator: " / ")
+        }
+    }
+}
