@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "CrosswalkDaemonTests",
             dependencies: [
-                "CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "Postgres", "TestSupport",
+                "CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "CrosswalkWeb", "Postgres", "TestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

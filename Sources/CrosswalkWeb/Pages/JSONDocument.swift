@@ -1,4 +1,5 @@
 import CrosswalkAnalytics
+import CrosswalkModel
 import Foundation
 
 /// An answer with no report layout of its own (SDG n, PROGRAM, SEARCH) laid out as a
@@ -38,6 +39,13 @@ struct JSONDocument {
         return document
     }
 
+    /// The answer's `name`, for a page title.
+    static func name(_ json: String) -> String? {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONTree.self, from: Data(json.utf8)),
+              case .string(let name)? = object["name"] else { return nil }
+        return name
+    }
+
     /// A list of objects (a table), or nil.
     static func objects(_ value: JSONTree) -> [[String: JSONTree]]? {
         guard case .array(let items) = value else { return nil }
@@ -62,6 +70,10 @@ struct JSONDocument {
                     }
                     if column == "goals" || column == "inherited_goals" || column == "goal", let goals = goalNumbers(value) {
                         return .goals(goals.map { Cell.GoalMark($0, color: "") })
+                    }
+                    if column == "thousand_yen", case .integer(let amount) = value { return .number(amount) }
+                    if column == "kind", case .string(let text) = value, let kind = AmountKind(rawValue: text) {
+                        return .text(ReportText.amountKind(kind))
                     }
                     return .text(text(value))
                 }

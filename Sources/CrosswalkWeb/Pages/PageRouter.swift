@@ -32,7 +32,7 @@ struct PageRouter: Sendable {
         router.get("/program/:program") { request, context in await page(request, path: request.uri.path) { selection in
             let program = PathText.decoded(context.parameters.get("program") ?? "")
             let answer = try await ask("PROGRAM", [program] + selection.arguments(["MUNI"]))
-            return generic("事業: \(program)", answer, selection)
+            return generic("事業: \(JSONDocument.name(answer) ?? program)", answer, selection)
         } }
         router.get("/search") { request, _ in await page(request, path: "/search") { selection in
             let text = request.uri.queryParameters["q"].map(String.init) ?? ""

@@ -74,6 +74,7 @@ struct PageShell {
         .switch span { font-weight: 700; }
         .switch a[aria-current] { font-weight: 700; text-decoration: none; color: #1D2731; }
         section, figure { overflow-x: auto; }
+        thead th { white-space: nowrap; }
         @media (max-width: 640px) { main { padding: 14px 12px 28px; } h1 { font-size: 21px; } table { font-size: 13px; } }
         """
 }
