@@ -48,7 +48,10 @@ package final class Daemon: Sendable {
             info: { await Self.infoSections(analytics: analytics, scheduler: scheduler) }, logger: logger)
         self.server = server
         self.web = configuration.httpPort.map { port in
-            WebServer(host: configuration.server.host, port: port, answers: WebAnswers(answers: answers, logger: logger), logger: logger)
+            WebServer(
+                host: configuration.server.host, port: port, answers: WebAnswers(answers: answers, logger: logger),
+                password: configuration.server.password.map { password in WebPassword { constantTimeEquals(password, $0) } },
+                logger: logger)
         }
         self.metrics = configuration.metricsPort.map { port in
             MetricsEndpoint(host: configuration.server.host, port: port, logger: logger) {

@@ -8,11 +8,12 @@ struct HTTPGet {
     var headers: [String: String]
     var body: String
 
-    static func fetch(port: Int, _ target: String, method: String = "GET", headers extra: [String] = []) async throws -> HTTPGet {
+    static func fetch(port: Int, _ target: String, method: String = "GET", headers extra: [String] = [], body sent: String? = nil) async throws -> HTTPGet {
         let client = try await TestClient.connect(port: port, timeout: .seconds(60))
         do {
-            let lines = ["\(method) \(target) HTTP/1.1", "Host: 127.0.0.1:\(port)", "Connection: close"] + extra
-            try await client.send(lines.joined(separator: "\r\n") + "\r\n\r\n")
+            var lines = ["\(method) \(target) HTTP/1.1", "Host: 127.0.0.1:\(port)", "Connection: close"] + extra
+            if let sent { lines += ["Content-Type: application/x-www-form-urlencoded", "Content-Length: \(sent.utf8.count)"] }
+            try await client.send(lines.joined(separator: "\r\n") + "\r\n\r\n" + (sent ?? ""))
             let statusLine = try await client.readLine()
             let parts = statusLine.split(separator: " ")
             guard parts.count >= 2, let status = Int(parts[1]) else { throw TestTimeout(what: "a status line, got \(statusLine)") }

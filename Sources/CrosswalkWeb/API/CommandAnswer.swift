@@ -19,6 +19,8 @@ package struct AnswerFailure: Error, Sendable, Equatable {
         case badArgument
         /// No such program or policy: 404.
         case notFound
+        /// A password is set and the request has no session or token: 401.
+        case unauthorized
         /// The database cannot be reached: 503.
         case unavailable
         /// Anything else; the detail is in the log only: 500.

@@ -31,6 +31,14 @@ enum HTTPAnswer {
         response(status, contentType: "text/plain; charset=utf-8", body: text + "\n")
     }
 
+    /// 303 to a path on this server (never elsewhere: callers pass paths, not URLs).
+    static func redirect(_ path: String, cookie: String? = nil) -> Response {
+        var response = text("see \(path)", status: .seeOther)
+        response.headers[.location] = path
+        if let cookie { response.headers[.setCookie] = cookie }
+        return response
+    }
+
     /// `{"ok":false,"error":"ERR …"}`, the protocol's JSON error line.
     static func error(_ failure: AnswerFailure) -> Response {
         struct Body: Encodable { var ok = false; var error: String }
@@ -42,6 +50,7 @@ enum HTTPAnswer {
         switch kind {
         case .badArgument: .badRequest
         case .notFound: .notFound
+        case .unauthorized: .unauthorized
         case .unavailable: .serviceUnavailable
         case .internal: .internalServerError
         }

@@ -10,14 +10,18 @@ package final class WebServer: Service, Sendable {
     package let host: String
     let requestedPort: Int
     let answers: any CommandAnswering
+    /// nil: no password, the pages and API are open (as the protocol is without one).
+    let password: WebPassword?
+    let sessions = LoginSessions()
     let logger: Logger
     private let state = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>], group: ServiceGroup?, task: Task<Void, any Error>?)>(
         (nil, [], nil, nil))
 
-    package init(host: String, port: Int, answers: any CommandAnswering, logger: Logger) {
+    package init(host: String, port: Int, answers: any CommandAnswering, password: WebPassword? = nil, logger: Logger) {
         self.host = host
         self.requestedPort = port
         self.answers = answers
+        self.password = password
         self.logger = logger
     }
 
@@ -55,6 +59,10 @@ package final class WebServer: Service, Sendable {
     func application() -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: ErrorPages())
+        if let password {
+            router.add(middleware: PasswordGate(password: password, sessions: sessions))
+            LoginPage(password: password, sessions: sessions).add(to: router)
+        }
         APIRouter.add(to: router, answers: answers)
         PageRouter(answers: answers).add(to: router)
         return Application(
