@@ -47,16 +47,17 @@ package final class Daemon: Sendable {
             configuration: configuration.server, commands: commands,
             info: { await Self.infoSections(analytics: analytics, scheduler: scheduler) }, logger: logger)
         self.server = server
+        let metricsPage: @Sendable () async -> String = {
+            await DaemonMetrics.page(stats: server.stats, analytics: analytics, scheduler: scheduler, logger: logger)
+        }
         self.web = configuration.httpPort.map { port in
             WebServer(
                 host: configuration.server.host, port: port, answers: WebAnswers(answers: answers, logger: logger),
                 password: configuration.server.password.map { password in WebPassword { constantTimeEquals(password, $0) } },
-                logger: logger)
+                metrics: metricsPage, logger: logger)
         }
         self.metrics = configuration.metricsPort.map { port in
-            MetricsEndpoint(host: configuration.server.host, port: port, logger: logger) {
-                await DaemonMetrics.page(stats: server.stats, analytics: analytics, scheduler: scheduler, logger: logger)
-            }
+            MetricsEndpoint(host: configuration.server.host, port: port, logger: logger, provider: metricsPage)
         }
     }
 

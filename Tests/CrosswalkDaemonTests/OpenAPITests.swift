@@ -16,7 +16,7 @@ final class OpenAPITests: XCTestCase {
     }
 
     func testTheDocumentNamesEveryRouteAndNoOther() throws {
-        let routes = Set(APIRoute.all.map { $0.path.replacing(/:(\w+)/) { "{\($0.output.1)}" } } + ["/healthz"])
+        let routes = Set(APIRoute.all.map { $0.path.replacing(/:(\w+)/) { "{\($0.output.1)}" } } + ["/healthz", "/metrics"])
         XCTAssertEqual(try Self.documentedPaths(), routes)
     }
 
@@ -30,7 +30,11 @@ final class OpenAPITests: XCTestCase {
                 if path == "/api/search" { target += "?q=DX" }
                 let response = try await HTTPGet.fetch(port: port, target)
                 XCTAssertEqual(response.status, 200, "\(target): \(response.body.prefix(200))")
-                let type = path == "/healthz" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8"
+                let type = switch path {
+                case "/healthz": "text/plain; charset=utf-8"
+                case "/metrics": "text/plain; version=0.0.4; charset=utf-8"
+                default: "application/json; charset=utf-8"
+                }
                 XCTAssertEqual(response.headers["content-type"], type, target)
             }
         }

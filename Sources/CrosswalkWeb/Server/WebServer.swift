@@ -13,11 +13,17 @@ package final class WebServer: Service, Sendable {
     /// nil: no password, the pages and API are open (as the protocol is without one).
     let password: WebPassword?
     let sessions = LoginSessions()
+    /// The Prometheus page served at `/metrics` (the same as on `metrics-port`).
+    let metrics: (@Sendable () async -> String)?
     let logger: Logger
     private let state = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>], group: ServiceGroup?, task: Task<Void, any Error>?)>(
         (nil, [], nil, nil))
 
-    package init(host: String, port: Int, answers: any CommandAnswering, password: WebPassword? = nil, logger: Logger) {
+    package init(
+        host: String, port: Int, answers: any CommandAnswering, password: WebPassword? = nil,
+        metrics: (@Sendable () async -> String)? = nil, logger: Logger
+    ) {
+        self.metrics = metrics
         self.host = host
         self.requestedPort = port
         self.answers = answers
@@ -64,6 +70,11 @@ package final class WebServer: Service, Sendable {
             LoginPage(password: password, sessions: sessions).add(to: router)
         }
         APIRouter.add(to: router, answers: answers)
+        if let metrics {
+            router.get("/metrics") { _, _ in
+                HTTPAnswer.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: await metrics())
+            }
+        }
         PageRouter(answers: answers).add(to: router)
         return Application(
             router: router,
