@@ -44,6 +44,7 @@ final class WebAccessTests: XCTestCase {
             let withCookie = try await HTTPGet.fetch(port: port, "/duplicates?fy=2023", headers: ["Cookie: \(cookie)"])
             XCTAssertEqual(withCookie.status, 200)
             XCTAssertTrue(withCookie.body.contains("94,923"))
+            XCTAssertTrue(withCookie.body.contains("action=\"/logout\""), "a logout button")
             let apiWithCookie = try await HTTPGet.fetch(port: port, "/api/sdgs", headers: ["Cookie: other=1; \(cookie)"])
             XCTAssertEqual(apiWithCookie.status, 200)
             let forged = try await HTTPGet.fetch(port: port, "/duplicates", headers: ["Cookie: crosswalk_session=0123456789abcdef"])

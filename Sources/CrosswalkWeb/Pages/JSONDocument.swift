@@ -15,7 +15,9 @@ struct JSONDocument {
         "listings": "掲載", "amounts": "金額（千円）", "conflicts": "記載の不一致", "grade": "評価", "grade_reason": "評価の理由",
         "policy_code": "施策コード", "policy_name": "施策名", "no": "No.", "relisted": "再掲", "indicator": "指標",
         "source": "資料", "lines": "行", "kind": "種類", "thousand_yen": "千円", "query": "検索語", "matched": "一致箇所",
-        "code": "コード", "color": "色",
+        "code": "コード", "color": "色", "budget": "予算額", "settled": "決算額", "personnel": "人件費",
+        "name_inferred": "指標名は推定", "baseline": "基準値", "midterm_target": "中間目標", "values": "値", "text": "記載",
+        "number": "数値", "unit": "単位", "field": "項目", "value": "値",
     ]
     /// Keys shown first, in this order; the rest follow alphabetically.
     static let leading = ["id", "goal", "name", "name_ja", "name_en", "fiscal_year", "policy_code", "policy_name", "code", "no",

@@ -7,6 +7,8 @@ import Postgres
 /// layouts (or `JSONDocument` where the report has none), and renders it in `PageShell`.
 struct PageRouter: Sendable {
     let answers: any CommandAnswering
+    /// Pages behind the login form show a logout button.
+    var loggedIn = false
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/") { request, _ in await page(request, path: "/", counting: true) { selection in
@@ -55,7 +57,8 @@ struct PageRouter: Sendable {
             if case .json(let text) = await answers.answer("MUNICIPALITIES", []) {
                 try? JSONDecoder().decode(PageShell.Municipalities.self, from: Data(text.utf8))
             } else { nil }
-        let shell = PageShell(path: path, selection: selection, municipalities: municipalities, lastSync: await SyncLine.latest(answers), counting: counting)
+        let shell = PageShell(path: path, selection: selection, municipalities: municipalities, lastSync: await SyncLine.latest(answers), counting: counting,
+            loggedIn: loggedIn)
         do {
             let (title, body) = try await content(selection)
             return HTTPAnswer.html(shell.render(title: title, body: body, template: template(selection)))

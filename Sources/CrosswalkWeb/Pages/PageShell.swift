@@ -24,6 +24,8 @@ struct PageShell {
     var lastSync: String?
     /// Whether the page takes mode and amount (the SDG page).
     var counting = false
+    /// Whether a password guards the pages (then there is a session to log out of).
+    var loggedIn = false
 
     static let navigation = [("/", "SDGs別の事業費"), ("/duplicates", "重複掲載"), ("/conflicts", "記載の不一致"), ("/search", "検索")]
 
@@ -36,6 +38,9 @@ struct PageShell {
         for (target, label) in Self.navigation {
             let current = target == path ? " aria-current=\"page\"" : ""
             out += "<a href=\"\(e(PageURL.make(target, selection.query())))\"\(current)>\(e(label))</a>"
+        }
+        if loggedIn {
+            out += "<form class=\"logout\" method=\"post\" action=\"/logout\"><button type=\"submit\">ログアウト</button></form>"
         }
         out += "</nav>\n<form class=\"select\" method=\"get\" action=\"\(e(path))\">"
         out += "<label>年度 <select name=\"fy\"><option value=\"\">最新</option>"
@@ -69,6 +74,8 @@ struct PageShell {
         nav.site a[aria-current] { text-decoration: none; color: #1D2731; border-bottom: 3px solid #19486A; }
         form.select { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; margin: 0 0 6px; }
         form.select select, form.select input, form.select button { font: inherit; padding: 2px 6px; }
+        form.logout { margin-left: auto; }
+        form.logout button { font: inherit; font-weight: 400; }
         .sync { color: #5A6772; font-size: 13px; margin: 0 0 14px; }
         .switch { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 0 0 14px; }
         .switch span { font-weight: 700; }

@@ -75,7 +75,7 @@ package final class WebServer: Service, Sendable {
                 HTTPAnswer.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: await metrics())
             }
         }
-        PageRouter(answers: answers).add(to: router)
+        PageRouter(answers: answers, loggedIn: password != nil).add(to: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: requestedPort), serverName: nil),
