@@ -33,7 +33,14 @@ struct JSONDocument {
         for key in ordered(object.keys) {
             let value = object[key]!
             if let rows = objects(value), !(rows.isEmpty && key != "programs") {
-                document.sections.append(.init(heading: label(key), table: table(rows, key: key)))
+                if Set(rows.flatMap(\.keys)).count > maxColumns {
+                    // Too wide for a page (a program's listings): one two-column table per row.
+                    for (index, row) in rows.enumerated() {
+                        document.sections.append(.init(heading: "\(label(key)) \(index + 1)", table: record(row, key: key)))
+                    }
+                } else {
+                    document.sections.append(.init(heading: label(key), table: table(rows, key: key)))
+                }
             } else {
                 document.facts.append(.init(label(key), text(value)))
             }
@@ -59,28 +66,39 @@ struct JSONDocument {
         return rows
     }
 
+    /// The most columns a table of rows gets; wider lists are shown row by row.
+    static let maxColumns = 8
+
     static func table(_ rows: [[String: JSONTree]], key: String) -> Table {
         let keys = ordered(Set(rows.flatMap(\.keys)))
-        let linksPrograms = key == "programs"
         return Table(
             columns: keys.map { .init(label($0), numeric: $0 == "thousand_yen", nowrap: $0 == "fiscal_year" || $0 == "id") },
-            rows: rows.map { row in
-                keys.map { column in
-                    let value = row[column] ?? .null
-                    if linksPrograms, column == "name", case .string(let name) = value, case .integer(let id)? = row["id"] {
-                        return .program(name, id: id)
-                    }
-                    if column == "goals" || column == "inherited_goals" || column == "goal", let goals = goalNumbers(value) {
-                        return .goals(goals.map { Cell.GoalMark($0, color: "") })
-                    }
-                    if column == "thousand_yen", case .integer(let amount) = value { return .number(amount) }
-                    if column == "kind", case .string(let text) = value, let kind = AmountKind(rawValue: text) {
-                        return .text(ReportText.amountKind(kind))
-                    }
-                    return .text(text(value))
-                }
-            }
+            rows: rows.map { row in keys.map { cell(row, column: $0, key: key) } }
         )
+    }
+
+    /// One row as a two-column table: label and value.
+    static func record(_ row: [String: JSONTree], key: String) -> Table {
+        Table(
+            columns: [.init("項目", nowrap: true), .init("内容")],
+            rows: ordered(row.keys).map { [.text(label($0)), cell(row, column: $0, key: key)] }
+        )
+    }
+
+    /// One value of a row; `key` is the list it is in (names in `programs` link to their page).
+    static func cell(_ row: [String: JSONTree], column: String, key: String) -> Cell {
+        let value = row[column] ?? .null
+        if key == "programs", column == "name", case .string(let name) = value, case .integer(let id)? = row["id"] {
+            return .program(name, id: id)
+        }
+        if column == "goals" || column == "inherited_goals" || column == "goal", let goals = goalNumbers(value) {
+            return .goals(goals.map { Cell.GoalMark($0, color: "") })
+        }
+        if column == "thousand_yen", case .integer(let amount) = value { return .number(amount) }
+        if column == "kind", case .string(let text) = value, let kind = AmountKind(rawValue: text) {
+            return .text(ReportText.amountKind(kind))
+        }
+        return .text(text(value))
     }
 
     static func ordered<S: Sequence>(_ keys: S) -> [String] where S.Element == String {

@@ -82,6 +82,8 @@ struct PageShell {
         .switch a[aria-current] { font-weight: 700; text-decoration: none; color: #1D2731; }
         section, figure { overflow-x: auto; }
         thead th { white-space: nowrap; }
+        /* A goal cell ending a row-by-row record would otherwise squeeze the value column. */
+        td.goals:last-child { width: auto; }
         @media (max-width: 640px) { main { padding: 14px 12px 28px; } h1 { font-size: 21px; } table { font-size: 13px; } }
         """
 }
