@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libpq, as Debian's libpq-dev installs it.
@@ -93,12 +95,26 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
+        // The web page and JSON over HTTP: analytics answers as pages and /api routes.
+        .target(
+            name: "CrosswalkWeb",
+            dependencies: [
+                "CrosswalkAnalytics", "CrosswalkModel", "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictImports
+        ),
         // The daemon: the protocol's data commands over analytics and sync, the sync
         // schedule, INFO sections; what `crosswalk serve` runs.
         .target(
             name: "CrosswalkDaemon",
             dependencies: [
                 "CrosswalkServer", "CrosswalkAnalytics", "CrosswalkSync", "CrosswalkStore", "Postgres", "CrosswalkModel",
+                "CrosswalkWeb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -147,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "CrosswalkDaemonTests",
             dependencies: [
-                "CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "Postgres", "TestSupport",
+                "CrosswalkDaemon", "CrosswalkServer", "CrosswalkStore", "CrosswalkSync", "CrosswalkWeb", "Postgres", "TestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             // C sources of client programs the tests compile and run (HiredisTests).

@@ -4,6 +4,7 @@ package import CrosswalkSync
 package import Logging
 package import Postgres
 package import ServiceLifecycle
+package import CrosswalkWeb
 
 /// `crosswalk serve`, assembled: the line server with the data commands, the sync
 /// scheduler, and INFO sections about the store. The caller owns the pool (already
@@ -16,6 +17,8 @@ package final class Daemon: Sendable {
         package var syncInterval: Duration? = .seconds(15 * 60)
         /// Port of the Prometheus metrics endpoint on the server's address; nil: none.
         package var metricsPort: Int?
+        /// Port of the web pages and `/api` on the server's address; nil: none.
+        package var httpPort: Int?
 
         package init(sources: [String]) {
             self.sync = SyncEngine.Options(sources: sources)
@@ -26,7 +29,9 @@ package final class Daemon: Sendable {
     package let scheduler: SyncScheduler
     /// Prometheus text at /metrics, when `metricsPort` is set.
     package let metrics: MetricsEndpoint?
-    package var services: [any Service] { [scheduler, server] + (metrics.map { [$0] } ?? []) }
+    /// The pages and `/api`, when `httpPort` is set.
+    package let web: WebServer?
+    package var services: [any Service] { [scheduler, server] + (metrics.map { [$0] } ?? []) + (web.map { [$0] } ?? []) }
 
     package init(configuration: Configuration, pool: PostgresPool, logger: Logger) {
         let analytics = Analytics(pool: pool)
@@ -36,28 +41,37 @@ package final class Daemon: Sendable {
             engine: SyncEngine(pool: pool, logger: logger), options: options,
             interval: configuration.syncInterval, logger: logger)
         var commands = CommandRegistry()
-        DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler, pool: pool)
+        let answers = DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler, pool: pool)
         self.scheduler = scheduler
         let server = LineServer(
             configuration: configuration.server, commands: commands,
             info: { await Self.infoSections(analytics: analytics, scheduler: scheduler) }, logger: logger)
         self.server = server
+        let metricsPage: @Sendable () async -> String = {
+            await DaemonMetrics.page(stats: server.stats, analytics: analytics, scheduler: scheduler, logger: logger)
+        }
+        self.web = configuration.httpPort.map { port in
+            WebServer(
+                host: configuration.server.host, port: port, answers: WebAnswers(answers: answers, logger: logger),
+                password: configuration.server.password.map { password in WebPassword { constantTimeEquals(password, $0) } },
+                metrics: metricsPage, logger: logger)
+        }
         self.metrics = configuration.metricsPort.map { port in
-            MetricsEndpoint(host: configuration.server.host, port: port, logger: logger) {
-                await DaemonMetrics.page(stats: server.stats, analytics: analytics, scheduler: scheduler, logger: logger)
-            }
+            MetricsEndpoint(host: configuration.server.host, port: port, logger: logger, provider: metricsPage)
         }
     }
 
-    /// For tests: serve (and the metrics endpoint, if any) without the schedule; returns
-    /// the protocol's bound port (the metrics port is `metrics?.port`).
+    /// For tests: serve (and the metrics endpoint and web, if any) without the schedule;
+    /// returns the protocol's bound port (the others are `metrics?.port`, `web?.boundPort()`).
     package func start() async throws -> Int {
         let port = try await server.start()
         try await metrics?.start()
+        _ = try await web?.start()
         return port
     }
 
     package func shutdown() async {
+        await web?.shutdown()
         await metrics?.shutdown()
         await server.shutdown()
     }

@@ -8,12 +8,16 @@ package import Postgres
 /// The protocol's data commands: each parses its arguments, asks Analytics or the
 /// sync scheduler, and hands the JSON answer back as a reply.
 package enum DataCommands {
+    /// Returns the registered commands with their handlers, for answering the web's
+    /// `/api` and pages exactly as the protocol answers.
+    @discardableResult
     package static func register(
         into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler, pool: PostgresPool
-    ) {
+    ) -> DataAnswers {
         let cache = AnswerCache { try await analytics.generation() }
         var registry = DatabaseErrorsAsReplies(registry: commands, cache: cache)
         defer { commands = registry.registry }
+
         registry.register(
             "HEALTH", usage: "HEALTH",
             summary: "OK when the daemon can reach its database; served before AUTH, for health checks.", access: .public
@@ -169,6 +173,7 @@ package enum DataCommands {
             }
             return try reply(await analytics.changes(since: since))
         }
+        return DataAnswers(commands: registry.registry, handlers: registry.handlers)
     }
 
     /// Registers commands whose database failures the client can act on become clear error
@@ -178,6 +183,8 @@ package enum DataCommands {
     struct DatabaseErrorsAsReplies {
         var registry: CommandRegistry
         let cache: AnswerCache
+        /// Each command's handler as registered (cache and error replies included).
+        var handlers: [String: Command.Handler] = [:]
         static let uncached: Set<String> = ["HEALTH", "SYNC", "SYNCSTATUS", "CHANGES"]
         /// The SQLSTATEs of errors about the client's own arguments, raised on purpose:
         /// `22023` invalid_parameter_value (`RAISE … USING ERRCODE = '22023'` in the SQL
@@ -191,21 +198,26 @@ package enum DataCommands {
             handler: @escaping @Sendable (Request) async throws -> ReplyValue
         ) {
             let cache = Self.uncached.contains(name) ? nil : cache
-            registry.register(
-                name, aliases: aliases, usage: usage, summary: summary, access: access, arity: arity, validate: validate
-            ) { request in
+            let answer: Command.Handler = { request in
                 do {
                     guard let cache else { return try await handler(request) }
                     return try await cache.answer(request) { try await handler(request) }
                 } catch let error as PostgresError where error.kind == .connection || error.kind == .poolExhausted || error.kind == .shutdown {
-                    throw CommandError(code: "ERR", "database unavailable: \(error.message)")
+                    throw CommandError(code: "ERR", "\(Self.unavailable) \(error.message)")
                 } catch let error as PostgresError where error.kind == .statement && Self.argumentErrors.contains(error.sqlState ?? "") {
                     throw CommandError(code: "ERR", error.message)
                 }
                 // Any other failure is the server's: the connection logs it and answers
                 // `ERR internal error`, so SQL text and table names stay out of replies.
             }
+            handlers[name.uppercased()] = answer
+            registry.register(
+                name, aliases: aliases, usage: usage, summary: summary, access: access, arity: arity, validate: validate,
+                handler: answer)
         }
+
+        /// How an unreachable database's error reply begins.
+        static let unavailable = "database unavailable:"
     }
 
     /// Passes PostgreSQL's JSON answer through as a reply.

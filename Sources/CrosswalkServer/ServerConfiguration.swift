@@ -66,7 +66,7 @@ package struct ServerConfiguration: Sendable {
 /// Compares two secrets in time that depends only on their lengths: every byte of the longer
 /// one is visited, and a length mismatch does not return early.
 @inline(never)
-func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+package func constantTimeEquals(_ a: String, _ b: String) -> Bool {
     let x = Array(a.utf8)
     let y = Array(b.utf8)
     let n = max(x.count, y.count)

@@ -96,11 +96,14 @@ struct ServerOptions: ParsableArguments, SettingFlags {
     @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://BIND:PORT/metrics; 0 off (default: 0).", valueName: "port"))
     var metricsPort: String?
 
+    @Option(name: .long, help: ArgumentHelp("Serve the web pages and JSON at http://BIND:PORT/ (and /api/…); 0 off (default: 0).", valueName: "port"))
+    var httpPort: String?
+
     var flags: [SettingKey: [String]] {
         given([
             (.bind, bind), (.port, port), (.syncInterval, syncInterval), (.password, password),
             (.adminToken, adminToken), (.maxConnections, maxConnections), (.idleTimeout, idleTimeout),
-            (.metricsPort, metricsPort),
+            (.metricsPort, metricsPort), (.httpPort, httpPort),
         ])
     }
 }

@@ -39,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "auth": "\(configuration.server.password == nil ? "off" : "on")",
                     "admin_auth": "\(configuration.server.adminToken == nil ? "off" : "on")",
                     "metrics_port": "\(configuration.metricsPort.map(String.init) ?? "off")",
+                    "http_port": "\(configuration.httpPort.map(String.init) ?? "off")",
                 ])
                 let daemon = Daemon(configuration: configuration, pool: pool, logger: logger)
                 let group = ServiceGroup(

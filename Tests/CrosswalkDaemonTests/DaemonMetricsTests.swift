@@ -31,4 +31,17 @@ final class DaemonMetricsTests: XCTestCase {
             XCTAssertGreaterThan(page.value("crosswalk_store_listings", [:]) ?? 0, 0)
         }
     }
+
+    func testTheWebPortServesTheSameMetrics() async throws {
+        try await SyncedDaemon.run(configure: { $0.httpPort = 0 }) { daemon, _, _ in
+            let web = try XCTUnwrap(daemon.web)
+            let port = await web.boundPort()
+            let response = try await HTTPGet.fetch(port: port, "/metrics")
+            XCTAssertEqual(response.status, 200)
+            XCTAssertEqual(response.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8")
+            let page = try Exposition.parse(response.body)
+            XCTAssertEqual(page.value("crosswalk_database_up", [:]), 1)
+            XCTAssertEqual(page.value("crosswalk_syncs_total", ["outcome": "ok"]), 1)
+        }
+    }
 }

@@ -8,7 +8,7 @@ extension ConflictsReport {
         for program in programs {
             for conflict in program.conflicts {
                 for listing in conflict.listings {
-                    rows.append([.text(program.name), .text(program.department), .text(Self.fieldLabel(conflict.field)),
+                    rows.append([.program(program.name, id: program.id), .text(program.department), .text(Self.fieldLabel(conflict.field)),
                                  .text(listing.policyCode), .number(listing.no), .text(Self.valueText(listing.value, field: conflict.field))])
                 }
             }

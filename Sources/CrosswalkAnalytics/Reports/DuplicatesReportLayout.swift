@@ -11,7 +11,7 @@ extension DuplicatesReport {
         let programTable = Table(
             columns: [.init("事業"), .init("所管課", nowrap: true), .init("掲載施策（No.）"), .init("金額（千円）", numeric: true), .init("重複計上額（千円）", numeric: true)],
             rows: programs.map { program in
-                [.text(program.name), .text(program.department), .lines(program.policies.map(Self.listingText)),
+                [.program(program.name, id: program.id), .text(program.department), .lines(program.policies.map(Self.listingText)),
                  .number(program.thousandYen), .number(program.countedExtra)]
             },
             footer: [[.text("合計"), .empty, .empty, .empty, .number(doubleCounted)]],

@@ -5,6 +5,10 @@ import Foundation
 /// fonts and falls back to the browser's sans-serif. Every text value is escaped.
 package struct HTMLReport: Sendable {
     package var chart = SVGBarChart()
+    /// Set when serving pages: goal badges, bars and program names become links.
+    package var links: ReportLinks? {
+        didSet { chart.goalLink = links?.goal }
+    }
 
     package init() {}
 
@@ -14,21 +18,37 @@ package struct HTMLReport: Sendable {
         """
 
     package func render(_ document: ReportDocument) -> String {
-        var out = """
-            <!DOCTYPE html>
-            <html lang="ja">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(document.title))</title>
-            <style>
-            \(Self.style)
-            </style>
-            </head>
-            <body>
-            <main>
-            <h1>\(e(document.title))</h1>\n
-            """
+        page(title: document.title, body: body(document), footer: "crosswalk report")
+    }
+
+    /// A whole HTML file around `body` (already HTML), with the report's style and
+    /// `extraStyle` (trusted CSS, not from data); `header` goes above the title.
+    package func page(title: String, header: String = "", body: String, footer: String, extraStyle: String = "") -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="ja">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(e(title))</title>
+        <style>
+        \(Self.style)
+        \(extraStyle)
+        </style>
+        </head>
+        <body>
+        <main>
+        \(header)<h1>\(e(title))</h1>
+        \(body)<footer>\(e(footer))</footer>
+        </main>
+        </body>
+        </html>\n
+        """
+    }
+
+    /// The document's content under its title: counting rule, facts, chart, sections.
+    package func body(_ document: ReportDocument) -> String {
+        var out = ""
         if let counting = document.counting {
             out += "<section class=\"counting\">\n<p class=\"mode\">\(e(counting.headline))</p>\n"
             for sentence in counting.sentences { out += "<p>\(e(sentence))</p>\n" }
@@ -47,7 +67,6 @@ package struct HTMLReport: Sendable {
             if let note = section.note { out += "<p class=\"note\">\(e(note))</p>\n" }
             out += table(section.table) + "</section>\n"
         }
-        out += "<footer>crosswalk report</footer>\n</main>\n</body>\n</html>\n"
         return out
     }
 
@@ -91,6 +110,9 @@ package struct HTMLReport: Sendable {
             return marks.isEmpty ? "—" : marks.map { badge($0.goal, color: $0.color) }.joined(separator: " ")
         case .lines(let lines):
             return lines.map(e).joined(separator: "<br>")
+        case .program(let name, let id):
+            guard let links else { return e(name) }
+            return "<a href=\"\(e(links.program(id)))\">\(e(name))</a>"
         default:
             return e(cell.plainText)
         }
@@ -102,7 +124,9 @@ package struct HTMLReport: Sendable {
 
     func badge(_ goal: Int, color: String) -> String {
         let fill = ReportText.goalColor(goal, given: color) ?? SVGBarChart.fallbackColor
-        return "<span class=\"goal\" style=\"background:\(fill)\">\(goal)</span>"
+        let mark = "<span class=\"goal\" style=\"background:\(fill)\">\(goal)</span>"
+        guard let links else { return mark }
+        return "<a href=\"\(e(links.goal(goal)))\">\(mark)</a>"
     }
 
     private func e(_ text: String) -> String { HTMLEscape.escape(text) }

@@ -50,7 +50,7 @@ extension PolicyDetailReport {
                     columns: [.init("年度", nowrap: true), .init("No.", numeric: true), .init("事業"), .init("所管課", nowrap: true), .init("ゴール", nowrap: true), .init("事業評価", nowrap: true), .init("決算額（千円）", numeric: true)],
                     rows: programs.map { program in
                         [.text(ReportText.fiscalYear(program.fiscalYear)), .number(program.no),
-                         .text(program.name + (program.relisted ? ReportText.relistedMark : "")), .text(program.department),
+                         .program(program.name + (program.relisted ? ReportText.relistedMark : ""), id: program.id), .text(program.department),
                          .goals(program.goals.map { Cell.GoalMark($0, color: "") }), .text(program.grade ?? "—"),
                          program.settledThousandYen.map { .number($0) } ?? .text("—")]
                     }

@@ -90,6 +90,8 @@ package enum Cell: Sendable, Equatable {
     case goals([GoalMark])
     /// Several lines in one cell (a program's policies).
     case lines([String])
+    /// A program's name; a link to its page where the renderer has `ReportLinks`.
+    case program(String, id: Int64)
     case empty
 
     package struct GoalMark: Sendable, Equatable {
@@ -112,8 +114,19 @@ package enum Cell: Sendable, Equatable {
         case .goal(let goal, _): "\(goal)"
         case .goals(let marks): marks.isEmpty ? "—" : marks.map { "\($0.goal)" }.joined(separator: ", ")
         case .lines(let lines): lines.joined(separator: " / ")
+        case .program(let name, _): name
         case .empty: ""
         }
+    }
+}
+
+/// Where goals and programs link to, for a renderer serving pages; a report file has none.
+package struct ReportLinks: Sendable {
+    package var goal: @Sendable (Int) -> String
+    package var program: @Sendable (Int64) -> String
+    package init(goal: @escaping @Sendable (Int) -> String, program: @escaping @Sendable (Int64) -> String) {
+        self.goal = goal
+        self.program = program
     }
 }
 

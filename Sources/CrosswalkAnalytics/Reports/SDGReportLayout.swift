@@ -32,11 +32,11 @@ extension SDGReport {
         )
         let programTable = Table(
             columns: [.init("事業"), .init("所管課", nowrap: true), .init("ゴール", nowrap: true), .init("金額（千円）", numeric: true)],
-            rows: allPrograms.map { [.text($0.name), .text($0.department), .goals(marks($0.goals)), .number($0.thousandYen)] }
+            rows: allPrograms.map { [.program($0.name, id: $0.id), .text($0.department), .goals(marks($0.goals)), .number($0.thousandYen)] }
         )
         let noGoalTable = Table(
             columns: [.init("事業"), .init("所管課", nowrap: true), .init("金額（千円）", numeric: true)],
-            rows: noGoal.programList.map { [.text($0.name), .text($0.department), .number($0.thousandYen)] },
+            rows: noGoal.programList.map { [.program($0.name, id: $0.id), .text($0.department), .number($0.thousandYen)] },
             emptyText: "なし（すべての事業にゴールの記載があります）"
         )
         return ReportDocument(

@@ -12,6 +12,8 @@ package struct SVGBarChart: Sendable {
     package var valueWidth = 170
     /// Used for a colour that is not `#RRGGBB`.
     package static let fallbackColor = "#888888"
+    /// Where a bar links to (a page per goal); nil in a report file.
+    package var goalLink: (@Sendable (Int) -> String)?
 
     package init() {}
 
@@ -31,6 +33,7 @@ package struct SVGBarChart: Sendable {
             let length = (barArea * max(0, fraction) * 10).rounded() / 10
             let value = "\(ReportText.grouped(bar.value)) \(chart.unit)"
             let label = HTMLEscape.escape(bar.label)
+            if let goalLink { out += "<a href=\"\(HTMLEscape.escape(goalLink(bar.number)))\">" }
             out += "<g class=\"row\" data-goal=\"\(bar.number)\">"
             out += "<title>\(bar.number) \(label): \(HTMLEscape.escape(value))</title>"
             out += "<rect class=\"badge\" x=\"0\" y=\"\(top)\" width=\"26\" height=\"26\" rx=\"3\" fill=\"\(color)\"/>"
@@ -38,7 +41,7 @@ package struct SVGBarChart: Sendable {
             out += "<text class=\"label\" x=\"36\" y=\"\(top + 18)\">\(label)</text>"
             out += "<rect class=\"bar\" x=\"\(labelWidth)\" y=\"\(top + 2)\" width=\"\(Self.number(length))\" height=\"22\" fill=\"\(color)\"/>"
             out += "<text class=\"value\" x=\"\(Self.number(Double(labelWidth) + length + 8))\" y=\"\(top + 18)\">\(HTMLEscape.escape(value))</text>"
-            out += "</g>\n"
+            out += goalLink == nil ? "</g>\n" : "</g></a>\n"
         }
         out += "</svg>"
         return out

@@ -18,6 +18,8 @@ extension Daemon.Configuration {
         server.idleTimeout = try settings.duration(.idleTimeout)
         let metrics = try settings.integer(.metricsPort, in: 0...65535)
         metricsPort = metrics == 0 ? nil : metrics
+        let http = try settings.integer(.httpPort, in: 0...65535)
+        httpPort = http == 0 ? nil : http
     }
 }
 
@@ -51,11 +53,11 @@ extension Settings {
         }
     }
 
-    /// Fails with the setting to change when the protocol or metrics port is taken, so the
+    /// Fails with the setting to change when the protocol, metrics or web port is taken, so the
     /// daemon does not start its database only to stop at the bind.
     package func checkPortsAreFree() throws {
         let host = text(.bind) ?? "127.0.0.1"
-        for key in [SettingKey.port, .metricsPort] {
+        for key in [SettingKey.port, .metricsPort, .httpPort] {
             guard let value = value(key), let port = Int(value.text), port != 0,
                 let problem = PortProbe.bindProblem(host: host, port: port)
             else { continue }

@@ -19,6 +19,7 @@ package enum SettingKey: String, CaseIterable, Sendable {
     case logFormat = "log-format"
     case logLevel = "log-level"
     case metricsPort = "metrics-port"
+    case httpPort = "http-port"
     case lockTimeout = "lock-timeout"
     case maxEnd = "max-end"
 
@@ -42,6 +43,7 @@ package enum SettingKey: String, CaseIterable, Sendable {
         case .logFormat: "logfmt"
         case .logLevel: "info"
         case .metricsPort: "0"
+        case .httpPort: "0"
         case .lockTimeout: "30"
         case .maxEnd: "50%"
         case .config, .database, .source, .password, .adminToken: nil
