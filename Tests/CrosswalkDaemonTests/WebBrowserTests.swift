@@ -8,7 +8,7 @@ import XCTest
 final class WebBrowserTests: XCTestCase {
     static let pages = [
         ("sdg", "/?fy=2023"), ("sdg-split", "/?fy=2023&mode=split&amount=budget"), ("duplicates", "/duplicates?fy=2023"),
-        ("goal-11", "/sdg/11?fy=2023"), ("search", "/search?q=%E3%83%86%E3%83%AC%E3%83%AF%E3%83%BC%E3%82%AF"), ("conflicts", "/conflicts"),
+        ("goal-11", "/sdg/11?fy=2023"), ("search", "/search?q=%E3%83%86%E3%83%AC%E3%83%AF%E3%83%BC%E3%82%AF"), ("conflicts", "/conflicts"), ("similar", "/similar?fy=2023"), ("indicators", "/indicators?fy=2023"),
     ]
 
     static var screenshots: URL {

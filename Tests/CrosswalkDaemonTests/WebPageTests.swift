@@ -36,6 +36,12 @@ final class WebPageTests: XCTestCase {
             XCTAssertTrue(search.body.contains("市職員のテレワーク推進"))
             let conflicts = try await HTTPGet.fetch(port: port, "/conflicts")
             XCTAssertEqual(conflicts.status, 200)
+            let similar = try await HTTPGet.fetch(port: port, "/similar?fy=2023")
+            XCTAssertEqual(similar.status, 200, similar.body)
+            XCTAssertTrue(similar.body.contains("似ている事業"), "the similar-programs page")
+            let indicators = try await HTTPGet.fetch(port: port, "/indicators?fy=2023")
+            XCTAssertEqual(indicators.status, 200, indicators.body)
+            XCTAssertTrue(indicators.body.contains("テレワーク"), "the indicators page lists the sample's indicators")
 
             let missing = try await HTTPGet.fetch(port: port, "/program/\(HTTPGet.encode("ない事業"))")
             XCTAssertEqual(missing.status, 404)

@@ -18,6 +18,12 @@ struct JSONDocument {
         "code": "コード", "color": "色", "budget": "予算額", "settled": "決算額", "personnel": "人件費",
         "name_inferred": "指標名は推定", "baseline": "基準値", "midterm_target": "中間目標", "values": "値", "text": "記載",
         "number": "数値", "unit": "単位", "field": "項目", "value": "値",
+        // INDICATORS and SIMILAR
+        "mismatches": "達成率の不一致", "mismatch": "達成率の不一致", "tolerance": "許容差（ポイント）",
+        "indicator_inferred": "指標名は推定", "listing_id": "掲載ID", "midterm": "中間目標", "years": "年度別",
+        "target": "目標", "actual": "実績", "achievement": "達成率", "pairs": "似ている組", "pairs_found": "見つかった組",
+        "threshold": "しきい値", "method": "方法", "score": "類似度", "a": "事業A", "b": "事業B", "fields": "似ている項目",
+        "name_score": "名称の類似度", "summary_score": "概要の類似度", "indicator_score": "指標の類似度",
     ]
     /// Keys shown first, in this order; the rest follow alphabetically.
     static let leading = ["id", "goal", "name", "name_ja", "name_en", "fiscal_year", "policy_code", "policy_name", "code", "no",

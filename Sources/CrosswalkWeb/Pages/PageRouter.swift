@@ -22,6 +22,14 @@ struct PageRouter: Sendable {
         router.get("/conflicts") { request, _ in await page(request, path: "/conflicts") { selection in
             try await report("CONFLICTS", selection.arguments(["FY", "MUNI"]), kind: .conflicts, selection)
         } }
+        router.get("/similar") { request, _ in await page(request, path: "/similar") { selection in
+            let answer = try await ask("SIMILAR", selection.arguments(["FY", "MUNI"]))
+            return generic("似ている事業（重複の可能性、統合はしません）", answer, selection)
+        } }
+        router.get("/indicators") { request, _ in await page(request, path: "/indicators") { selection in
+            let answer = try await ask("INDICATORS", selection.arguments(["FY", "MUNI"]))
+            return generic("成果指標の進み具合", answer, selection)
+        } }
         router.get("/policy/:code") { request, context in await page(request, path: request.uri.path) { selection in
             let code = PathText.decoded(context.parameters.get("code") ?? "")
             return try await report("POLICY", [code] + selection.arguments(["MUNI"]), kind: .policy, detail: true, selection)

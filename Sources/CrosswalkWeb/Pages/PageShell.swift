@@ -27,7 +27,10 @@ struct PageShell {
     /// Whether a password guards the pages (then there is a session to log out of).
     var loggedIn = false
 
-    static let navigation = [("/", "SDGs別の事業費"), ("/duplicates", "重複掲載"), ("/conflicts", "記載の不一致"), ("/search", "検索")]
+    static let navigation = [
+        ("/", "SDGs別の事業費"), ("/duplicates", "重複掲載"), ("/conflicts", "記載の不一致"), ("/similar", "似ている事業"),
+        ("/indicators", "成果指標"), ("/search", "検索"),
+    ]
 
     func render(title: String, body: String, template: HTMLReport) -> String {
         template.page(title: title, header: header(), body: body, footer: "crosswalk — \(lastSync ?? "同期の記録なし")", extraStyle: Self.style)
