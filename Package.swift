@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// The compiler keeps imports honest: an import is internal unless a file says
-/// `public import` (a dependency leaking into its API), and a member is visible only
-/// where its module is imported.
+/// `package import` (a dependency leaking into what sibling modules use), and a member
+/// is visible only where its module is imported.
 let strictImports: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
