@@ -133,6 +133,16 @@ package enum DataCommands {
                 fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: mode,
                 organization: arguments.options["ORG"], municipality: arguments.municipality))
         }
+        registry.register(
+            "COMPARE", usage: "COMPARE FY <a> FY <b> [AMOUNT budget|settled|personnel] [ORG name] [MUNI name|code]",
+            summary: "Year over year: programs new, ended, continuing, renamed/moved candidates, grades, indicators, goals per program and per goal.",
+            arity: 4...10
+        ) { request in
+            let (from, to) = try CompareArguments.years(request)
+            let arguments = try Arguments(Array(request.arguments.dropFirst(4)), positional: 0, options: ["AMOUNT", "ORG", "MUNI"])
+            return try reply(await analytics.compare(
+                from: from, to: to, amount: try arguments.amount(), organization: arguments.options["ORG"], municipality: arguments.municipality))
+        }
         // redis-cli takes SYNC for Redis replication and never shows the reply: SYNCNOW is
         // the same entry under a name no client intercepts.
         registry.register(
