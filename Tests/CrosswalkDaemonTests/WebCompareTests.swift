@@ -56,7 +56,7 @@ final class WebCompareTests: XCTestCase {
             let target = "/compare?from=\(corpus.from)&to=\(corpus.to)&org=\(HTTPGet.encode(corpus.organization))"
             let page = try await HTTPGet.fetch(port: webPort, target)
             XCTAssertEqual(page.status, 200, page.body)
-            for text in ["名称変更・移管の候補", "ゴール別の増減（千円）", "新規の事業", "終了した事業", corpus.renamedTo] {
+            for text in ["名称変更・移管の候補", "ゴール別の増減（千円、按分: ゴール数で等分）", "新規の事業", "終了した事業", corpus.renamedTo] {
                 XCTAssertTrue(page.body.contains(text), "the compare page shows \(text)")
             }
             XCTAssertFalse(page.body.contains("<script"))

@@ -155,7 +155,7 @@ final class CompareTests: XCTestCase {
             XCTAssertEqual(csvLines.filter { $0.contains(",goal,") }.count, 17)
             let markdown = report.rendered(as: .md)
             XCTAssertTrue(markdown.contains("## 名称変更・移管の候補"), markdown)
-            XCTAssertTrue(markdown.contains("## ゴール別の増減（千円）"))
+            XCTAssertTrue(markdown.contains("## ゴール別の増減（千円、総額: 各ゴールに全額計上）"))
             let html = report.rendered(as: .html)
             XCTAssertTrue(html.contains("<h2>新規の事業（\(truth.to)年度）</h2>"))
             XCTAssertFalse(html.contains("<script"))

@@ -6,7 +6,7 @@ import Foundation
 extension CompareReport {
     package var document: ReportDocument {
         let years = "\(ReportText.fiscalYear(from)) → \(ReportText.fiscalYear(to))"
-        let facts: [ReportDocument.Fact] = [
+        var facts: [ReportDocument.Fact] = [
             .init("比較する年度", years),
             .init("自治体", ReportText.municipalities(asked: municipality, covered: municipalities)),
             .init("組織", organization ?? "すべて"),
@@ -17,19 +17,36 @@ extension CompareReport {
             .init("新規・終了・継続", "新規 \(totals.new) 件、終了 \(totals.ended) 件、継続 \(totals.continuing) 件"),
             .init("名称変更・移管の候補", "\(totals.renamedCandidates) 組（統合はしていません）"),
         ]
+        // The goals that moved most (gross), as a planner would say it: `SDG 13: +12.0 %`.
+        let moved = goals.filter { $0.grossChange != 0 }.sorted { abs($0.grossChange) > abs($1.grossChange) }.prefix(5)
+        if !moved.isEmpty {
+            facts.append(.init("ゴール別の主な増減（総額）", moved.map { goal in
+                "SDG \(goal.goal): " + (goal.grossChangePercent.map { Self.signed($0) + " %" } ?? "新規 \(ReportText.grouped(goal.grossTo)) 千円")
+            }.joined(separator: "、")))
+        }
         let colors = Dictionary(goals.map { ($0.goal, $0.color) }, uniquingKeysWith: { first, _ in first })
         let marks = { (list: [Int]) in Cell.goals(list.map { Cell.GoalMark($0, color: colors[$0] ?? "") }) }
         let from = "\(from)年度", to = "\(to)年度"
 
-        let goalTable = Table(
+        // Goals without programs in either year are left out of the tables (CSV and JSON keep all 17).
+        let activeGoals = goals.filter { $0.programsFrom > 0 || $0.programsTo > 0 }
+        let grossTable = Table(
             columns: [.init("ゴール", nowrap: true), .init("名称"), .init("事業数 \(from)", numeric: true), .init("事業数 \(to)", numeric: true),
-                      .init("総額 \(from)", numeric: true), .init("総額 \(to)", numeric: true), .init("増減", numeric: true), .init("増減率", numeric: true),
-                      .init("按分 \(from)", numeric: true), .init("按分 \(to)", numeric: true), .init("按分の増減", numeric: true), .init("按分の増減率", numeric: true)],
-            rows: goals.map { goal in
+                      .init(from, numeric: true), .init(to, numeric: true), .init("増減", numeric: true), .init("増減率", numeric: true)],
+            rows: activeGoals.map { goal in
                 [.goal(goal.goal, color: goal.color), .text(goal.nameJa), .number(goal.programsFrom), .number(goal.programsTo),
-                 .number(goal.grossFrom), .number(goal.grossTo), .text(Self.signed(goal.grossChange)), .text(Self.percentText(goal.grossChangePercent)),
-                 .number(goal.splitFrom), .number(goal.splitTo), .text(Self.signed(goal.splitChange)), .text(Self.percentText(goal.splitChangePercent))]
-            }
+                 .number(goal.grossFrom), .number(goal.grossTo), .text(Self.signed(goal.grossChange)), .text(Self.percentText(goal.grossChangePercent))]
+            },
+            emptyText: "なし（どちらの年度にもゴールのある事業はありません）"
+        )
+        let splitTable = Table(
+            columns: [.init("ゴール", nowrap: true), .init("名称"), .init(from, numeric: true), .init(to, numeric: true),
+                      .init("増減", numeric: true), .init("増減率", numeric: true)],
+            rows: activeGoals.map { goal in
+                [.goal(goal.goal, color: goal.color), .text(goal.nameJa), .number(goal.splitFrom), .number(goal.splitTo),
+                 .text(Self.signed(goal.splitChange)), .text(Self.percentText(goal.splitChangePercent))]
+            },
+            emptyText: "なし（どちらの年度にもゴールのある事業はありません）"
         )
         let programColumns: [Table.Column] = [.init("事業"), .init("所管課", nowrap: true), .init("ゴール", nowrap: true), .init("金額（千円）", numeric: true)]
         let programRows = { (list: [Program]) in
@@ -87,7 +104,10 @@ extension CompareReport {
                     counting,
                 ]),
             sections: [
-                .init(heading: "ゴール別の増減（千円）", note: "増減率は前の年度の金額に対する割合です。前の年度が 0 のゴールは — です。", table: goalTable),
+                .init(heading: "ゴール別の増減（千円、総額: 各ゴールに全額計上）",
+                      note: "増減率は前の年度の金額に対する割合です（前の年度が 0 のゴールは —）。どちらの年度にも事業のないゴールは省いています。",
+                      table: grossTable),
+                .init(heading: "ゴール別の増減（千円、按分: ゴール数で等分）", table: splitTable),
                 .init(heading: "新規の事業（\(to)）", table: Table(columns: programColumns, rows: programRows(new), emptyText: "なし")),
                 .init(heading: "終了した事業（\(from)）", table: Table(columns: programColumns, rows: programRows(ended), emptyText: "なし")),
                 .init(heading: "名称変更・移管の候補", note: "終了した事業と、それに似た新規の事業の組です（n-gram 類似度）。同じ事業かどうかは確認してください。", table: renamedTable),
