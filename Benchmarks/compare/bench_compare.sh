@@ -43,7 +43,7 @@ tag="L${listings}-s${seed}-e${evolve}"
 corpus=$work/corpus-$tag
 db=$work/db-$tag
 out=$work/run-$tag
-mkdir -p "$work" "$out"
+mkdir -p "$work" "$out" "$db"
 
 # (1) corpus
 if [ ! -f "$corpus/yoy_truth.json" ]; then
@@ -53,7 +53,7 @@ fi
 
 # (2) sync into an embedded cluster
 if [ ! -f "$db/synced.json" ]; then
-    "$bin" sync --data-dir "$db" --source "$corpus/docs" --json > "$db/synced.json"
+    "$bin" sync --data-dir "$db" --source "$corpus/docs" --json > "$db/sync.json" && mv "$db/sync.json" "$db/synced.json"
 fi
 
 # (3) the cluster, started once for every run (as its unprivileged user when root)
