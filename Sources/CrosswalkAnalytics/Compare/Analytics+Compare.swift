@@ -60,7 +60,12 @@ extension Analytics {
         for texts in byMunicipality.values where texts.contains(where: { side[$0.id] == "ended" }) && texts.contains(where: { side[$0.id] == "new" }) {
             let index = SimilarityIndex(texts)
             let byID = Dictionary(texts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            for pair in index.pairs(threshold: threshold) {
+            let endedIDs = Set(texts.lazy.filter { side[$0.id] == "ended" }.map(\.id))
+            let newIDs = Set(texts.lazy.filter { side[$0.id] == "new" }.map(\.id))
+            let candidatePair = { (a: Int64, b: Int64) in
+                (endedIDs.contains(a) && newIDs.contains(b)) || (newIDs.contains(a) && endedIDs.contains(b))
+            }
+            for pair in index.pairs(threshold: threshold, including: candidatePair) {
                 let ended: Int64, new: Int64
                 switch (side[pair.a], side[pair.b]) {
                 case ("ended", "new"): (ended, new) = (pair.a, pair.b)
