@@ -89,7 +89,8 @@ best() { sort -n "$1" | head -1; }
 : > "$out/compare.t"; : > "$out/sql.t"; : > "$out/sdg.t"
 for i in $(seq 1 "$runs"); do
     /usr/bin/time -f '%e' -a -o "$out/compare.t" "$bin" report compare --from "$from" --to "$to" --database "$conninfo" --format json --out "$out/compare.json"
-    /usr/bin/time -f '%e' -a -o "$out/sql.t" psql_ -At -c "SELECT length(crosswalk_compare($from, $to)::text)" > /dev/null
+    /usr/bin/time -f '%e' -a -o "$out/sql.t" psql -X -q -h "$sock" -p "$port" -U postgres -d crosswalk -At \
+        -c "SELECT length(crosswalk_compare($from, $to)::text)" > /dev/null
     /usr/bin/time -f '%e' -a -o "$out/sdg.t" sh -c "\"$bin\" report sdg --fiscal-year $from --database \"$conninfo\" > /dev/null && \"$bin\" report sdg --fiscal-year $to --database \"$conninfo\" > /dev/null"
 done
 echo "compare (report compare, with candidates): $(best "$out/compare.t") s"
