@@ -94,6 +94,8 @@ final class CompareTests: XCTestCase {
                 keys[try row.decode("id", as: Int64.self)] = try row.decode("identity_key", as: String.self)
             }
             let analytics = Analytics(pool: pool)
+            let scale = ["遅れ", "やや遅れ", "概ね順調", "順調", "大変順調"]
+            var gradeAndIndicatorChanges = [0, 0, 0, 0]
             for truth in truths {
                 let context = "\(truth.organization) \(truth.from)→\(truth.to)"
                 let report = try Self.report(try await analytics.compare(from: truth.from, to: truth.to, organization: truth.organization))
@@ -121,6 +123,23 @@ final class CompareTests: XCTestCase {
                 }
                 XCTAssertEqual(report.goalsChanged.map { "\(keys[$0.id]!) +\($0.added) -\($0.removed)" }.sorted(),
                                truth.goals_changed.map { "\($0.program) +\($0.added) -\($0.removed)" }.sorted(), "goals changed, \(context)")
+                // Grades move on the published scale; achievement (actual ÷ target) rises or falls.
+                for change in report.grades.improved {
+                    XCTAssertGreaterThan(try XCTUnwrap(scale.firstIndex(of: change.to)), try XCTUnwrap(scale.firstIndex(of: change.from)), context)
+                }
+                for change in report.grades.worsened {
+                    XCTAssertLessThan(try XCTUnwrap(scale.firstIndex(of: change.to)), try XCTUnwrap(scale.firstIndex(of: change.from)), context)
+                }
+                for change in report.indicators.toward { XCTAssertGreaterThanOrEqual(change.to.achievementPercent, change.from.achievementPercent, context) }
+                for change in report.indicators.away { XCTAssertLessThanOrEqual(change.to.achievementPercent, change.from.achievementPercent, context) }
+                let continuingIDs = Set(report.continuing.map(\.id))
+                let changed = report.grades.improved.map(\.id) + report.grades.worsened.map(\.id)
+                    + report.indicators.toward.map(\.id) + report.indicators.away.map(\.id)
+                XCTAssertTrue(continuingIDs.isSuperset(of: changed), "only continuing programs are compared, \(context)")
+                gradeAndIndicatorChanges[0] += report.grades.improved.count
+                gradeAndIndicatorChanges[1] += report.grades.worsened.count
+                gradeAndIndicatorChanges[2] += report.indicators.toward.count
+                gradeAndIndicatorChanges[3] += report.indicators.away.count
                 XCTAssertEqual(report.goals.count, 17)
                 for goal in report.goals {
                     let expected = truth.goals["\(goal.goal)"]
@@ -134,6 +153,7 @@ final class CompareTests: XCTestCase {
                     XCTAssertEqual(goal.splitChange, goal.splitTo - goal.splitFrom)
                 }
             }
+            XCTAssertTrue(gradeAndIndicatorChanges.allSatisfy { $0 > 0 }, "grades improve and worsen, indicators move both ways: \(gradeAndIndicatorChanges)")
         }
     }
 
