@@ -67,6 +67,18 @@ final class WebCompareTests: XCTestCase {
             XCTAssertEqual(backwards.status, 400)
             XCTAssertTrue(backwards.body.contains("the first FY must be earlier"), backwards.body)
 
+            // The API: the protocol's answer, the years as `from` and `to`.
+            let api = try await HTTPGet.fetch(port: webPort, "/api/compare?from=\(corpus.from)&to=\(corpus.to)&org=\(HTTPGet.encode(corpus.organization))")
+            XCTAssertEqual(api.status, 200, api.body.prefix(300).description)
+            XCTAssertEqual(api.json["from"] as? Int, corpus.from)
+            XCTAssertFalse((api.json["renamed"] as? [Any] ?? []).isEmpty)
+            let oneYear = try await HTTPGet.fetch(port: webPort, "/api/compare?from=\(corpus.from)")
+            XCTAssertEqual(oneYear.status, 400)
+            XCTAssertTrue(oneYear.body.contains("wrong arguments for 'COMPARE'"), oneYear.body)
+            let unknown = try await HTTPGet.fetch(port: webPort, "/api/compare?from=\(corpus.from)&to=\(corpus.to)&fy=2023")
+            XCTAssertEqual(unknown.status, 400)
+            XCTAssertTrue(unknown.body.contains("unknown query parameter 'fy'"), unknown.body)
+
             let dom = try WebBrowserTests.run(browser, ["--dump-dom", "http://127.0.0.1:\(webPort)\(target)"])
             XCTAssertTrue(dom.contains(corpus.renamedTo), "the rendered page shows the renamed candidate")
             XCTAssertTrue(dom.contains("名称変更・移管の候補"))
