@@ -6,7 +6,13 @@
 #       same constraints) of another empty, migrated database.
 # Prints each time, rows written, and the ratios sync/COPY and no-change/full.
 #
-# Usage: Benchmarks/sync/bench_sync.sh [--listings 100000] [--crosswalk BIN] [--work DIR]
+# Usage: Benchmarks/sync/bench_sync.sh [--listings 100000] [--crosswalk BIN] [--work DIR] [--functions FILE]
+# --functions FILE: SQL run on the synced database after `crosswalk migrate`, e.g. an
+# older SQL/functions/20_apply_document.sql (git show REV:SQL/functions/…), to compare
+# two versions of the apply function with one binary.
+# --profile: load pg_stat_statements (track = all) and print the time PostgreSQL spent
+# applying documents (the sum of crosswalk_try_apply_document) and its largest statements:
+# the database's share of the full sync, whatever the build of the binary.
 # Needs: a release build (swift build -c release --product crosswalk), Python 3,
 # the PostgreSQL server binaries and psql.
 set -euo pipefail
@@ -15,11 +21,15 @@ listings=100000
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/.build/release/crosswalk
 work=/tmp/crosswalk-bench/sync
+functions=
+profile=
 while (($#)); do
     case $1 in
         --listings) listings=$2; shift 2 ;;
         --crosswalk) bin=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
+        --functions) functions=$2; shift 2 ;;
+        --profile) profile=1; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -44,13 +54,15 @@ rm -rf "$cluster"; mkdir -p "$cluster"; chmod 700 "$cluster"
 port=$((20000 + RANDOM % 20000))
 "${as_pg[@]}" "$bindir/initdb" -D "$cluster/data" -U postgres --auth=trust --no-sync --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/log" -w \
-    -o "-p $port -k $cluster -c listen_addresses='' -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
+    -o "-p $port -k $cluster -c listen_addresses='' -c shared_buffers=512MB -c max_wal_size=4GB${profile:+ -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all}" start >/dev/null
 trap '"${as_pg[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true' EXIT
 psql_to() { psql -X -q -v ON_ERROR_STOP=1 -h "$cluster" -p "$port" -U postgres "$@"; }
 psql_to -d postgres -c "CREATE DATABASE synced" -c "CREATE DATABASE copied"
 conn() { echo "host=$cluster port=$port user=postgres dbname=$1"; }
 "$bin" migrate --database "$(conn synced)" >/dev/null
 "$bin" migrate --database "$(conn copied)" >/dev/null
+[[ -z $functions ]] || psql_to -d synced -f "$functions" >/dev/null 2>&1
+[[ -z $profile ]] || psql_to -d synced -c "CREATE EXTENSION pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
 
 now() { date +%s.%N; }
 seconds() { python3 -c "print(f'{$2 - $1:.3f}')"; }
@@ -59,6 +71,10 @@ seconds() { python3 -c "print(f'{$2 - $1:.3f}')"; }
 t0=$(now); "$bin" sync --database "$(conn synced)" --source "$corpus/docs" --json > "$work/full.json" 2>"$work/full.log" || true; t1=$(now)
 full=$(seconds "$t0" "$t1")
 tables="sync_runs organizations documents rejects policies policy_evaluations programs listings listing_goals amounts indicators indicator_values changes"
+if [[ -n $profile ]]; then
+    apply=$(psql_to -d synced -At -c "SELECT round(sum(total_exec_time)::numeric / 1000, 3) FROM pg_stat_statements WHERE query LIKE 'SELECT crosswalk_try_apply_document%'")
+    psql_to -d synced -c "SELECT round(total_exec_time::numeric / 1000, 2) AS seconds, calls, left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS statement FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12"
+fi
 rm -rf "$work/rows"; mkdir -p "$work/rows"
 rows=0
 for t in $tables; do
@@ -92,4 +108,5 @@ print(f"{'COPY of the same rows':<28}{copy:>10.3f}{rows/copy:>12,.0f}")
 print(f"full sync / COPY: {full/copy:.2f}x (target <= 1.5x)")
 print(f"no-change / full: {100*again/full:.2f}% (target < 2%)")
 PY
+[[ -z $profile ]] || python3 -c "print(f'applying in PostgreSQL (sum of crosswalk_try_apply_document): {$apply:.3f} s = {$apply / $copy:.2f}x COPY')"
 echo "reproduce: Benchmarks/sync/bench_sync.sh --listings $listings --crosswalk $bin"

@@ -38,6 +38,14 @@ DROP FUNCTION IF EXISTS crosswalk_document_versions();
 -- Working sets live in arrays, not temporary tables: a statement over a temporary
 -- table is planned anew on every call and without statistics, which made each
 -- document cost more as the tables grew.
+--
+-- The statements' plans are made once per session, often while the tables are still
+-- empty, and kept for the whole sync. So every lookup of a stored row is written to
+-- leave the planner one cheap path whatever its statistics say: a probe per new row
+-- (LATERAL … LIMIT 1 on a unique index), never a join it could
+-- turn into a scan of every program of the municipality or every listing of the year
+-- (which made each document cost more as the store grew: quadratic in a first load).
+-- `fiscal_year + 0` keeps the year out of an index condition for the same reason.
 CREATE OR REPLACE FUNCTION crosswalk_apply_document(doc jsonb, p_run_id bigint, p_reader_version integer) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -53,6 +61,7 @@ DECLARE
     v_changed     integer := 0;
     v_ended       integer := 0;
     v_clash       record;
+    v_policies    jsonb := doc->'policies';
 BEGIN
     -- Everything below is keyed within the municipality (0: none declared).
     IF jsonb_typeof(doc->'municipality') = 'object' THEN
@@ -96,8 +105,8 @@ BEGIN
     WITH fresh AS (
         SELECT DISTINCT ON (po.id) po.id AS policy_id, p->>'code' AS code, p->>'evaluation' AS grade,
                p->>'evaluation_text' AS evaluation_text
-        FROM jsonb_array_elements(doc->'policies') p
-        JOIN policies po ON po.code_key = p->>'code_key' AND po.municipality_id = v_muni_id
+        FROM jsonb_array_elements(v_policies) p
+        JOIN LATERAL (SELECT id FROM policies WHERE municipality_id = v_muni_id AND code_key = p->>'code_key' LIMIT 1) po ON true
         ORDER BY po.id
     ), stored AS (
         SELECT * FROM policy_evaluations WHERE document_id = v_doc_id
@@ -110,7 +119,7 @@ BEGIN
            CASE WHEN n.policy_id IS NOT NULL THEN jsonb_build_object('grade', n.grade, 'evaluation_text', n.evaluation_text) END
     FROM stored o
     FULL JOIN fresh n ON n.policy_id = o.policy_id
-    LEFT JOIN policies po ON po.id = coalesce(o.policy_id, n.policy_id)
+    LEFT JOIN LATERAL (SELECT code FROM policies WHERE id = coalesce(o.policy_id, n.policy_id) LIMIT 1) po ON true
     WHERE o.policy_id IS NULL OR n.policy_id IS NULL
        OR o.grade IS DISTINCT FROM n.grade OR o.evaluation_text IS DISTINCT FROM n.evaluation_text;
 
@@ -118,8 +127,8 @@ BEGIN
     INSERT INTO policy_evaluations (document_id, policy_id, fiscal_year, grade, evaluation_text, lines)
     SELECT DISTINCT ON (po.id) v_doc_id, po.id, v_fiscal_year, p->>'evaluation', p->>'evaluation_text',
            ARRAY(SELECT jsonb_array_elements_text(p->'lines')::integer)
-    FROM jsonb_array_elements(doc->'policies') p
-    JOIN policies po ON po.code_key = p->>'code_key' AND po.municipality_id = v_muni_id
+    FROM jsonb_array_elements(v_policies) p
+    JOIN LATERAL (SELECT id FROM policies WHERE municipality_id = v_muni_id AND code_key = p->>'code_key' LIMIT 1) po ON true
     ORDER BY po.id;
 
     -- Programs: known again by identity key; descriptive fields follow the newest year.
@@ -150,12 +159,16 @@ BEGIN
                CASE WHEN l->'inherited_sdg_goals' = '[]' THEN l - 'lines' - 'inherited_sdg_goals' ELSE l - 'lines' END AS snapshot,
                x.ord
         FROM jsonb_array_elements(doc->'listings') WITH ORDINALITY AS x(l, ord)
-        JOIN programs pr ON pr.identity_key = l->>'program_key' AND pr.municipality_id = v_muni_id
+        JOIN LATERAL (
+            SELECT id FROM programs WHERE municipality_id = v_muni_id AND identity_key = l->>'program_key' LIMIT 1
+        ) pr ON true
         LEFT JOIN LATERAL (
-            SELECT p->>'code_key' AS code_key FROM jsonb_array_elements(doc->'policies') p
+            SELECT p->>'code_key' AS code_key FROM jsonb_array_elements(v_policies) p
             WHERE p->>'code' = l->>'policy_code' LIMIT 1
         ) pk ON true
-        LEFT JOIN policies po ON po.code_key = pk.code_key AND po.municipality_id = v_muni_id
+        LEFT JOIN LATERAL (
+            SELECT id FROM policies WHERE municipality_id = v_muni_id AND code_key = pk.code_key LIMIT 1
+        ) po ON true
         ORDER BY pr.id, po.id, x.ord
     ) resolved;
     v_new := coalesce(v_new, '{}');
@@ -166,15 +179,18 @@ BEGIN
     END IF;
 
     -- One program, one policy, one year: a second current document may not claim it.
-    SELECT pr.name, po.code, d.source INTO v_clash
+    SELECT n.program_id, n.policy_id, l.document_id INTO v_clash
     FROM unnest(v_new) n
-    JOIN listings l ON l.program_id = n.program_id AND l.policy_id = n.policy_id
-                   AND l.fiscal_year = v_fiscal_year AND l.ended_at IS NULL AND l.document_id <> v_doc_id
-    JOIN programs pr ON pr.id = n.program_id
-    JOIN policies po ON po.id = n.policy_id
-    JOIN documents d ON d.id = l.document_id
+    JOIN LATERAL (
+        SELECT document_id FROM listings
+        WHERE program_id = n.program_id AND policy_id = n.policy_id AND fiscal_year = v_fiscal_year AND ended_at IS NULL
+        LIMIT 1
+    ) l ON l.document_id <> v_doc_id
     LIMIT 1;
     IF FOUND THEN
+        SELECT pr.name, po.code, d.source INTO v_clash
+        FROM programs pr, policies po, documents d
+        WHERE pr.id = v_clash.program_id AND po.id = v_clash.policy_id AND d.id = v_clash.document_id;
         RAISE EXCEPTION 'program "%" under policy % for FY% is already listed by %', v_clash.name, v_clash.code, v_fiscal_year, v_clash.source
             USING ERRCODE = '23505';
     END IF;
@@ -197,7 +213,7 @@ BEGIN
     WITH stored AS (
         SELECT l.id, l.program_id, l.policy_id, l.snapshot, l.lines
         FROM listings l
-        WHERE l.document_id = v_doc_id AND l.ended_at IS NULL AND l.fiscal_year = v_fiscal_year
+        WHERE l.document_id = v_doc_id AND l.ended_at IS NULL AND l.fiscal_year + 0 = v_fiscal_year
     ), revised AS (
         UPDATE listings l SET row_no = n.row_no, relisted = n.relisted, grade = n.grade,
                grade_reason = n.grade_reason, lines = n.lines, snapshot = n.snapshot,
@@ -234,7 +250,7 @@ BEGIN
         WHERE NOT EXISTS (
             SELECT 1 FROM listings o
             WHERE o.document_id = v_doc_id AND o.ended_at IS NULL AND o.program_id = n.program_id
-              AND o.policy_id = n.policy_id AND o.fiscal_year = v_fiscal_year)
+              AND o.policy_id = n.policy_id AND o.fiscal_year + 0 = v_fiscal_year)
         ORDER BY n.ord
         RETURNING id, snapshot
     ), recorded AS (

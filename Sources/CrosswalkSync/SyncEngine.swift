@@ -30,6 +30,10 @@ package struct SyncEngine: Sendable {
         /// gone at once looks like an unmounted share, not deletions: the sync fails and
         /// changes nothing (`max-end`; 1 ends whatever is gone).
         package var maxEndShare = 0.5
+        /// The longest one sync may run (`sync-deadline`): past it the statement running is
+        /// cancelled and the run fails, recorded with what it committed, and lets the lock
+        /// go. nil: no limit.
+        package var deadline: Duration?
 
         package init(sources: [String]) { self.sources = sources }
     }
@@ -46,11 +50,13 @@ package struct SyncEngine: Sendable {
     package func run(_ options: Options) async throws -> SyncSummary {
         let started = ContinuousClock.now
         let scanner = SourceScanner(folders: options.sources, include: options.include)
-        let files = try scanner.scan()
+        let scan = try scanner.survey()
+        let files = scan.files
         let (summary, recorded) = try await pool.withConnection { connection in
             try await withSyncLock(connection, timeout: options.lockTimeout) {
+                let deadline = SyncDeadline(options.deadline, startedAt: started, connection: connection)
                 var summary = SyncSummary()
-                summary.documentsSeen = files.count
+                summary.documentsSeen = files.count + scan.problems.count
                 let run = options.dryRun ? nil : try await store.beginRun(connection, trigger: options.trigger, sources: scanner.folders)
                 summary.runId = run
                 // What is committed so far: a failure rolls back the open group, and the
@@ -58,19 +64,25 @@ package struct SyncEngine: Sendable {
                 var settled = summary
                 do {
                     let known = try await store.currentVersions(connection)
+                    // What an unreadable folder held is unknown, not gone: it stays in force.
+                    let unseen = scan.problems.filter(\.keepsFolder).map(\.path)
+                    let kept = known.keys.filter { source in unseen.contains { source.hasPrefix($0 + "/") } }
                     let missing = try Self.missingDocuments(
-                        known: known.keys, present: files, folders: scanner.folders, maxShare: options.maxEndShare)
+                        known: known.keys, present: files + kept, folders: scanner.folders, maxShare: options.maxEndShare)
                     try await syncFiles(
-                        files, known: known, declarations: Self.declarations(files, roots: scanner.folders),
-                        options: options, connection: connection, run: run, summary: &summary, settled: &settled)
+                        files, problems: scan.problems, known: known, declarations: Self.declarations(files, roots: scanner.folders),
+                        options: options, deadline: deadline, connection: connection, run: run, summary: &summary, settled: &settled)
+                    try deadline.check()
                     try await end(missing, connection: connection, run: run, summary: &summary, settled: &settled)
                     summary.status = options.dryRun ? .dryRun : (summary.documentsRejected > 0 ? .partial : .ok)
                 } catch {
                     if connection.isOpen { try? await connection.execute(script: "ROLLBACK") }
                     summary = settled
                     summary.status = .failed
-                    summary.error = "\(error)"
+                    // A statement the deadline cancelled says only "canceling statement": say why.
+                    summary.error = deadline.hasPassed ? deadline.error.description : "\(error)"
                 }
+                deadline.stop()
                 summary.durationMs = Int(started.duration(to: .now) / .milliseconds(1))
                 var recorded = run == nil
                 if let run, connection.isOpen {
@@ -101,13 +113,15 @@ package struct SyncEngine: Sendable {
         case unreadable(source: String, reason: String)
         case undeclared(source: String, error: DeclarationError)
         case refused(source: String, sha256: String, error: ReadError)
+        /// Ends inside a row (a torn write): not applied this run, read again at the next.
+        case cut(source: String, sha256: String, line: Int?, reason: String)
         case parsed(sha256: String, document: EvaluationDocument)
     }
 
     private func syncFiles(
-        _ files: [String], known: [String: EvaluationStore.StoredVersion],
+        _ files: [String], problems: [SourceScanner.Problem], known: [String: EvaluationStore.StoredVersion],
         declarations: [String: Result<SourceDeclarations.Declaration, DeclarationError>], options: Options,
-        connection: PostgresConnection, run: Int64?, summary: inout SyncSummary, settled: inout SyncSummary
+        deadline: SyncDeadline, connection: PostgresConnection, run: Int64?, summary: inout SyncSummary, settled: inout SyncSummary
     ) async throws {
         let reader = EvaluationReader(limits: options.readerLimits)
         let chunks = stride(from: 0, to: files.count, by: 16).map { Array(files[$0..<min($0 + 16, files.count)]) }
@@ -117,8 +131,13 @@ package struct SyncEngine: Sendable {
         func prepareAhead(_ chunk: [String]) -> Task<[Prepared], Never> {
             Task { Self.prepare(chunk, known: known, declarations: declarations, reader: reader) }
         }
+        for problem in problems {
+            try await commits.ensureOpen()
+            try await reject(connection, run: run, source: problem.path, sha256: nil, line: nil, reason: "\(problem.path): \(problem.reason)", excerpt: nil, summary: &summary)
+        }
         var next = chunks.first.map(prepareAhead)
         for index in chunks.indices {
+            try deadline.check()
             let prepared = await next!.value
             next = index + 1 < chunks.count ? prepareAhead(chunks[index + 1]) : nil
             for item in prepared {
@@ -135,6 +154,9 @@ package struct SyncEngine: Sendable {
                 case .refused(let source, let sha, let error):
                     try await commits.ensureOpen()
                     try await reject(connection, run: run, source: source, sha256: sha, line: error.line, reason: error.description, excerpt: error.excerpt, summary: &summary)
+                case .cut(let source, let sha, let line, let reason):
+                    try await commits.ensureOpen()
+                    try await reject(connection, run: run, source: source, sha256: sha, line: line, reason: reason, excerpt: nil, summary: &summary)
                 case .parsed(let sha, let document):
                     try await commits.ensureOpen()
                     switch try await applyOrPreview(document, connection: connection, run: run) {
@@ -143,6 +165,11 @@ package struct SyncEngine: Sendable {
                         summary.listingsAdded += outcome.added
                         summary.listingsChanged += outcome.changed
                         summary.listingsEnded += outcome.ended
+                    case .failure(let error) where error.sqlState?.hasPrefix("53") == true:
+                        // Out of disk, memory or connections: not this document's fault, and the
+                        // next would fail alike. The run stops, keeping what it committed.
+                        throw SyncError.resources(
+                            "the database could not take \(document.source): \(error.message) (SQLSTATE \(error.sqlState ?? "")); the documents committed before are kept, nothing of this group is; free space and sync again")
                     case .failure(let error):
                         try await reject(connection, run: run, source: document.source, sha256: sha, line: nil, reason: "\(document.source): \(error.message)", excerpt: nil, summary: &summary)
                     }
@@ -194,6 +221,10 @@ package struct SyncEngine: Sendable {
             }
             switch Result(catching: read) {
             case .success(var document):
+                if let cut = document.warnings.first(where: { $0.code == "truncated" }) {
+                    return .cut(source: path, sha256: sha, line: cut.line,
+                                reason: "\(cut.message); not applied in this run (still being written?): read again at the next sync")
+                }
                 document.municipality = declaration.municipality
                 return .parsed(sha256: sha, document: document)
             case .failure(let error): return .refused(source: path, sha256: sha, error: error)

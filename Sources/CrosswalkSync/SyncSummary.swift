@@ -48,10 +48,14 @@ package enum SyncError: Error, CustomStringConvertible, Sendable {
     case busy(String)
     /// A source folder lost more of its documents than one sync may end.
     case vanished(String)
+    /// The run passed its `sync-deadline`.
+    case deadline(String)
+    /// The database ran out of disk, memory or connections.
+    case resources(String)
 
     package var description: String {
         switch self {
-        case .source(let message), .busy(let message), .vanished(let message): message
+        case .source(let message), .busy(let message), .vanished(let message), .deadline(let message), .resources(let message): message
         }
     }
 }

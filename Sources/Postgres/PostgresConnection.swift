@@ -18,6 +18,9 @@ package final class PostgresConnection: Sendable {
 
     private let state: Mutex<State>
     private let threadPool: NIOThreadPool
+    /// libpq's cancel object, made at connect: `PQcancel` may use it from any thread
+    /// while a statement runs under the mutex.
+    private let canceller: Handle?
     /// host/port/dbname/user of the connection, without the password.
     package let endpoint: String
 
@@ -25,6 +28,7 @@ package final class PostgresConnection: Sendable {
         self.state = Mutex(State(handle: handle))
         self.threadPool = threadPool
         self.endpoint = endpoint
+        self.canceller = PQgetCancel(handle.raw).map { Handle(raw: $0) }
     }
 
     deinit {
@@ -32,6 +36,7 @@ package final class PostgresConnection: Sendable {
             if let handle = state.handle { PQfinish(handle.raw) }
             state.handle = nil
         }
+        if let canceller { PQfreeCancel(canceller.raw) }
     }
 
     /// Connects with a libpq connection string (`host=… dbname=…`) or URI
@@ -162,6 +167,16 @@ package final class PostgresConnection: Sendable {
             if isOpen { try? await execute(script: "ROLLBACK") }
             throw error
         }
+    }
+
+    /// Asks the server to cancel the statement this connection is running, if any (the
+    /// statement then fails with SQLSTATE 57014). Callable from any thread; blocks for
+    /// one short round trip to the server. False when the request could not be sent.
+    @discardableResult
+    package func cancelRunningStatement() -> Bool {
+        guard let canceller else { return false }
+        var message = [CChar](repeating: 0, count: 256)
+        return PQcancel(canceller.raw, &message, Int32(message.count)) == 1
     }
 
     // MARK: Health

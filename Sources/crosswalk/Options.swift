@@ -63,8 +63,11 @@ struct SourceOptions: ParsableArguments, SettingFlags {
     @Option(name: .long, help: ArgumentHelp("Most of a source folder's documents one sync may end: more gone at once (an unmounted share?) fails the sync and changes nothing; 100% ends whatever is gone (default: 50%).", valueName: "percent"))
     var maxEnd: String?
 
+    @Option(name: .long, help: ArgumentHelp("Longest one sync may run: past it the sync stops, keeps what it committed, is recorded failed and lets the lock go: 30m, 6h; 0 no limit (default: 6h).", valueName: "duration"))
+    var syncDeadline: String?
+
     var flags: [SettingKey: [String]] {
-        var flags = given([(.include, include), (.maxEnd, maxEnd)])
+        var flags = given([(.include, include), (.maxEnd, maxEnd), (.syncDeadline, syncDeadline)])
         if !source.isEmpty { flags[.source] = source }
         return flags
     }

@@ -345,3 +345,67 @@ extension SyncTests {
         }
     }
 }
+
+extension SyncTests {
+    /// A matching file whose name is not UTF-8 cannot be stored under its name: it is
+    /// rejected visibly, its bytes shown escaped, instead of skipped without a word.
+    func testAFileNameThatIsNotUTF8IsRejectedVisibly() async throws {
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            let folder = try Fixtures.folderWithSample()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let name = Array(folder.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".txt".utf8) + [0]
+            let descriptor = name.withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+            }
+            XCTAssertGreaterThanOrEqual(descriptor, 0)
+            XCTAssertEqual(write(descriptor, "x\n", 2), 2)
+            close(descriptor)
+
+            let summary = try await SyncEngine(pool: pool).run(SyncEngine.Options(sources: [folder.path]))
+            XCTAssertEqual(summary.status, .partial)
+            XCTAssertEqual(summary.documentsSeen, 2)
+            XCTAssertEqual(summary.documentsApplied, 1)
+            XCTAssertEqual(summary.documentsRejected, 1)
+            let shown = folder.path + "/caf\\xE9.txt"
+            XCTAssertEqual(summary.rejects.first?.source, shown)
+            XCTAssertTrue(summary.rejects.first?.reason.contains("not valid UTF-8") == true, "\(summary.rejects)")
+            let recorded = try await pool.query("SELECT source FROM rejects WHERE run_id = $1", [summary.runId!])
+            XCTAssertEqual(try recorded.map { try $0.decode("source", as: String.self) }, [shown])
+        }
+    }
+
+    /// A document that ends inside a row (a torn write: the file was being written) is not
+    /// applied in that run, though the part read holds a change; the version in force stays.
+    /// Written whole, the next sync applies it.
+    func testADocumentCutInsideItsLastRowIsNotAppliedThatRun() async throws {
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            let folder = try Fixtures.folderWithSample()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            _ = try await Self.sync(pool, [folder])
+            let revised = try Fixtures.revisedSample()
+            let cutAt = try XCTUnwrap(revised.range(of: "9\t⑰\t")).upperBound
+            try Fixtures.write(String(revised[..<cutAt]), to: folder, as: "digital_R5.txt")
+
+            let torn = try await Self.sync(pool, [folder])
+            XCTAssertEqual(torn.status, .partial)
+            XCTAssertEqual(torn.documentsApplied, 0)
+            XCTAssertEqual(torn.documentsRejected, 1)
+            XCTAssertEqual(torn.listingsChanged, 0)
+            let reject = try XCTUnwrap(torn.rejects.first)
+            XCTAssertNotNil(reject.line)
+            XCTAssertTrue(reject.reason.contains("ends inside this row") && reject.reason.contains("not applied in this run"), reject.reason)
+            let settled = try await pool.count("""
+                SELECT count(*) AS n FROM current_amounts WHERE kind = 'settled' AND thousand_yen = 110676
+                """)
+            XCTAssertGreaterThan(settled, 0, "the version in force is kept")
+
+            try Fixtures.write(revised, to: folder, as: "digital_R5.txt")
+            let whole = try await Self.sync(pool, [folder])
+            XCTAssertEqual(whole.status, .ok)
+            XCTAssertEqual(whole.documentsApplied, 1)
+            XCTAssertGreaterThan(whole.listingsChanged, 0)
+        }
+    }
+}

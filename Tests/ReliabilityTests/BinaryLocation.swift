@@ -25,7 +25,22 @@ enum CrosswalkBinary {
 
     /// `crosswalk sync --json` run to completion: how it ended and the summary it printed.
     static func sync(database: String, source: URL, extra: [String] = []) async throws -> CLISync {
-        let (ended, output, errors) = try await Spawned.run(try path(), syncArguments(database: database, source: source) + extra)
+        try await sync(command: [try path()] + syncArguments(database: database, source: source) + extra)
+    }
+
+    /// The same, as a user that file permissions apply to (root reads every folder): the
+    /// test's own user when it is not root, else the cluster's `crosswalk-pg` through runuser.
+    static func syncAsUnprivilegedUser(database: String, source: URL) async throws -> CLISync {
+        let command = [try path()] + syncArguments(database: database, source: source)
+        guard getuid() == 0 else { return try await sync(command: command) }
+        return try await sync(command: ["/sbin/runuser", "-u", unprivilegedUser, "--"] + command)
+    }
+
+    /// The unprivileged user a root test runs the CLI as: the one LocalCluster runs PostgreSQL as.
+    static let unprivilegedUser = "crosswalk-pg"
+
+    private static func sync(command: [String]) async throws -> CLISync {
+        let (ended, output, errors) = try await Spawned.run(command[0], Array(command.dropFirst()))
         let summary = try? json(output)
         return CLISync(termination: ended, summary: summary, errors: errors)
     }

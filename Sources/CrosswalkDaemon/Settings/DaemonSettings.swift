@@ -29,6 +29,7 @@ extension SyncEngine.Options {
         self.init(sources: try settings.sourceFolders())
         include = settings.text(.include) ?? "*.txt"
         maxEndShare = try settings.share(.maxEnd)
+        deadline = try settings.duration(.syncDeadline)
         lockTimeout = .seconds(try settings.integer(.lockTimeout, in: 0...86400))
     }
 }

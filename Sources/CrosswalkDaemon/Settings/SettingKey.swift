@@ -22,6 +22,7 @@ package enum SettingKey: String, CaseIterable, Sendable {
     case httpPort = "http-port"
     case lockTimeout = "lock-timeout"
     case maxEnd = "max-end"
+    case syncDeadline = "sync-deadline"
 
     package var flag: String { "--\(rawValue)" }
 
@@ -46,6 +47,7 @@ package enum SettingKey: String, CaseIterable, Sendable {
         case .httpPort: "0"
         case .lockTimeout: "30"
         case .maxEnd: "50%"
+        case .syncDeadline: "6h"
         case .config, .database, .source, .password, .adminToken: nil
         }
     }
