@@ -5,7 +5,7 @@ package import Postgres
 /// Which report, for which year and amounts.
 package struct ReportRequest: Sendable, Equatable {
     package enum Kind: String, Sendable, CaseIterable {
-        case sdg, duplicates, conflicts, policy
+        case sdg, duplicates, conflicts, policy, review
     }
 
     package var kind: Kind
@@ -42,6 +42,7 @@ package struct Report: Sendable {
         case conflicts(ConflictsReport)
         case policies(PoliciesReport)
         case policy(PolicyDetailReport)
+        case review(SDGReviewAnswer)
     }
 
     package var json: String
@@ -58,6 +59,7 @@ package struct Report: Sendable {
         case .policy:
             content = detail ? .policy(try json.decode(PolicyDetailReport.self, decoder: decoder))
                              : .policies(try json.decode(PoliciesReport.self, decoder: decoder))
+        case .review: content = .review(try JSONDecoder().decode(SDGReviewAnswer.self, from: Data(json.text.utf8)))
         }
         return Report(json: json.text, content: content)
     }
@@ -75,6 +77,7 @@ package struct Report: Sendable {
         case .conflicts(let report): report.document
         case .policies(let report): report.document
         case .policy(let report): report.document
+        case .review(let report): report.document
         }
     }
 
@@ -86,6 +89,7 @@ package struct Report: Sendable {
         case .conflicts(let report): report.csvTable
         case .policies(let report): report.csvTable
         case .policy(let report): report.csvTable
+        case .review(let report): report.csvTable
         }
     }
 
@@ -142,6 +146,8 @@ extension Analytics {
                 return try Report.decode(json, kind: .policy, detail: true)
             }
             return try Report.decode(try await policies(fiscalYear: request.fiscalYear, municipality: request.municipality), kind: .policy)
+        case .review:
+            return try Report.decode(try await sdgReview(fiscalYear: request.fiscalYear, municipality: request.municipality).json(), kind: .review)
         }
     }
 }
