@@ -137,9 +137,72 @@ final class ReviewTests: XCTestCase {
     func testReviewOfTheSampleGivesTheThreeGroups() async throws {
         try await withSample { analytics, _ in
             let answer = try await analytics.sdgReview(fiscalYear: 2023)
-            print(String(decoding: try JSONEncoder().encode(answer), as: UTF8.self))
             XCTAssertEqual(answer.fiscalYear, 2023)
             XCTAssertEqual(answer.programs, 6)
+            func groups(_ entries: [SDGReviewAnswer.Entry]) -> [String: [Int]] {
+                Dictionary(uniqueKeysWithValues: entries.map { ($0.program.name, $0.goals) })
+            }
+            // Tagged goals the words give no evidence for: AI・RPA's 13, the telework program's 10 …
+            XCTAssertEqual(groups(answer.taggedWithoutEvidence), [
+                "AI・RPAによる業務改革事業": [13], "KitaQ DX推進事業": [11, 12, 16], "ペーパーレス・オフィス改革推進事業": [11],
+                "市職員のテレワーク推進": [10],
+            ])
+            // … strong evidence for goals the city did not tag: デジタルデバイド → 10, オンライン化 → 16.
+            XCTAssertEqual(groups(answer.strongEvidenceUntagged), [
+                "AI・RPAによる業務改革事業": [9, 16], "KitaQ DX推進事業": [17], "デジタルデバイド対策事業": [10],
+                "ペーパーレス・オフィス改革推進事業": [8], "市職員のテレワーク推進": [16], "手続きオンライン化推進事業": [16],
+            ])
+            XCTAssertEqual(answer.noGoal, [])
+            let divide = try XCTUnwrap(answer.strongEvidenceUntagged.first { $0.program.name == "デジタルデバイド対策事業" })
+            XCTAssertEqual(divide.program.goals, [17])
+            XCTAssertEqual(divide.suggestions.map(\.goal), [10])
+            XCTAssertEqual(divide.suggestions.first?.evidence.map(\.term), ["デジタルデバイド"])
+            XCTAssertEqual(divide.suggestions.first?.targets.map(\.target), ["10.2"])
+            // Every suggestion in every group carries its evidence.
+            for entry in answer.taggedWithoutEvidence + answer.strongEvidenceUntagged {
+                XCTAssertFalse(entry.suggestions.isEmpty)
+                XCTAssertTrue(entry.suggestions.allSatisfy { !$0.evidence.isEmpty && !$0.targets.isEmpty }, entry.program.name)
+            }
+            // The report lays the groups out in every format.
+            let report = try Report.decode(try answer.json(), kind: .review)
+            let markdown = report.rendered(as: .md)
+            for text in ["SDGs タグの点検", "根拠のないタグ", "強い根拠があるのにタグのないゴール", "ゴールのない事業への提案",
+                         #"10 (2): 10.2 誰もが参加できる社会 — デジタルデバイド\[name\]"#] {
+                XCTAssertTrue(markdown.contains(text), text)
+            }
+            let csv = report.rendered(as: .csv)
+            XCTAssertTrue(csv.contains("2023,strong_evidence_untagged,"), csv)
+            XCTAssertTrue(report.rendered(as: .html).contains("デジタルデバイド[name]"))
+        }
+    }
+
+    func testAProgramWithNoGoalGetsSuggestionsAndTheTagsStayAsTheyWere() async throws {
+        // The paperless program's SDG cell left empty.
+        var lines = try Fixtures.sampleText().components(separatedBy: "\n")
+        let paper = try XCTUnwrap(lines.firstIndex { $0.contains("ペーパーレス・オフィス改革推進事業") })
+        lines[paper] = lines[paper].replacingOccurrences(of: "\t⑪ ⑯\t", with: "\t\t")
+        try await withSample(lines.joined(separator: "\n")) { analytics, pool in
+            func tags() async throws -> String {
+                let rows = try await pool.query("SELECT coalesce(string_agg(listing_id || ':' || goal, ',' ORDER BY listing_id, goal), '') AS tags FROM listing_goals")
+                return try XCTUnwrap(rows.first { _ in true }).decode("tags", as: String.self)
+            }
+            let before = try await tags()
+            let answer = try await analytics.sdgReview(fiscalYear: 2023)
+            XCTAssertEqual(answer.noGoal.map(\.program.name), ["ペーパーレス・オフィス改革推進事業"])
+            let entry = try XCTUnwrap(answer.noGoal.first)
+            XCTAssertEqual(entry.program.goals, [])
+            XCTAssertEqual(entry.suggestions.map(\.goal), [8, 12, 16])
+            let twelve = try XCTUnwrap(entry.suggestions.first { $0.goal == 12 })
+            XCTAssertEqual(twelve.targets.map(\.target), ["12.5"])
+            XCTAssertEqual(twelve.evidence.map(\.term), ["ペーパーレス"])
+            XCTAssertFalse(answer.taggedWithoutEvidence.contains { $0.program.name == "ペーパーレス・オフィス改革推進事業" })
+            // Suggestions are advice: no tag was written.
+            let after = try await tags()
+            XCTAssertFalse(before.isEmpty)
+            XCTAssertEqual(before, after)
+            let json = try await analytics.program("ペーパーレス・オフィス改革推進事業")
+            let program = try XCTUnwrap(json).text
+            XCTAssertTrue(program.contains("\"goals\": []") || program.contains("\"goals\":[]"), program)
         }
     }
 }

@@ -64,6 +64,8 @@ package struct ReviewEvaluation: Codable, Sendable, Equatable {
         /// Programs with no suggestion at all.
         package var withoutSuggestion = 0
         package var suggestions = 0
+        /// Suggestions whose goal is one the person set (precision = this / suggestions).
+        package var suggestionsOfSetGoals = 0
         /// Suggestions (goals or targets) with no evidence: must be 0.
         package var suggestionsWithoutEvidence = 0
 
@@ -76,11 +78,13 @@ package struct ReviewEvaluation: Codable, Sendable, Equatable {
             if suggestions.prefix(3).contains(where: { program.goals.contains($0.goal) }) { top3Hits += 1 }
             if suggestions.isEmpty { withoutSuggestion += 1 }
             self.suggestions += suggestions.count
+            suggestionsOfSetGoals += suggestions.filter { program.goals.contains($0.goal) }.count
             suggestionsWithoutEvidence += suggestions.filter { $0.evidence.isEmpty || $0.targets.isEmpty }.count
         }
 
         enum CodingKeys: String, CodingKey {
             case programs, suggestions
+            case suggestionsOfSetGoals = "suggestions_of_set_goals"
             case top1Hits = "top1_hits", top3Hits = "top3_hits", withoutSuggestion = "without_suggestion"
             case suggestionsWithoutEvidence = "suggestions_without_evidence"
         }
@@ -115,7 +119,7 @@ package struct ReviewEvaluation: Codable, Sendable, Equatable {
             func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }
             return "\(label)\t\(f.programs) programs\ttop-3 \(f.top3Hits)/\(f.programs) (\(percent(f.top3Rate)))"
                 + "\ttop-1 \(f.top1Hits)/\(f.programs) (\(percent(f.top1Rate)))\tno suggestion \(f.withoutSuggestion)"
-                + "\tsuggestions \(f.suggestions)\twithout evidence \(f.suggestionsWithoutEvidence)"
+                + "\tsuggestions \(f.suggestions) (of set goals \(f.suggestionsOfSetGoals))\twithout evidence \(f.suggestionsWithoutEvidence)"
         }
         var out = [line("all", all)]
         for field in byField.keys.sorted() { out.append(line(field, byField[field]!)) }
