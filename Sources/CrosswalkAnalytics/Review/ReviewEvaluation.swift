@@ -95,8 +95,25 @@ package struct ReviewEvaluation: Codable, Sendable, Equatable {
     package var byField: [String: Figures] = [:]
     /// Programs whose top three missed, for reading: id, goals, top three.
     package var misses: [String] = []
+    /// The same programs matched on character runs only (no ICU word boundaries), every
+    /// match at full weight: plain substring matching, the baseline.
+    package var ngramOnly = Figures()
+    /// Chance level: the three goals most often set in these programs, suggested for
+    /// every program, and how many programs' goals they hit.
+    package var frequentGoals: [Int] = []
+    package var frequentGoalsHits = 0
 
     package init(_ programs: [LabelledProgram], suggester: SDGSuggester = SDGSuggester()) {
+        var characters = suggester
+        characters.wordBreak = false
+        characters.ngramWeight = 1
+        var counts: [Int: Int] = [:]
+        for program in programs {
+            ngramOnly.add(program, characters.suggest(name: program.name, summary: program.summary, indicators: program.indicators))
+            for goal in program.goals { counts[goal, default: 0] += 1 }
+        }
+        frequentGoals = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3).map(\.key)
+        frequentGoalsHits = programs.filter { !Set($0.goals).isDisjoint(with: frequentGoals) }.count
         for program in programs {
             let suggestions = suggester.suggest(name: program.name, summary: program.summary, indicators: program.indicators)
             all.add(program, suggestions)
@@ -110,7 +127,7 @@ package struct ReviewEvaluation: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case all, misses
-        case byField = "by_field"
+        case byField = "by_field", ngramOnly = "ngram_only", frequentGoals = "frequent_goals", frequentGoalsHits = "frequent_goals_hits"
     }
 
     /// The figures as lines for a terminal and for docs/REVIEW.md.
@@ -123,6 +140,9 @@ package struct ReviewEvaluation: Codable, Sendable, Equatable {
         }
         var out = [line("all", all)]
         for field in byField.keys.sorted() { out.append(line(field, byField[field]!)) }
+        out.append(line("all, substring matching (no ICU)", ngramOnly))
+        out.append("chance: goals \(frequentGoals.map(String.init).joined(separator: " ")) (most often set) as every top 3\t"
+            + "top-3 \(frequentGoalsHits)/\(all.programs) (\(String(format: "%.1f%%", all.programs == 0 ? 0 : Double(frequentGoalsHits) / Double(all.programs) * 100)))")
         out += misses.map { "miss\t\($0)" }
         return out.joined(separator: "\n") + "\n"
     }

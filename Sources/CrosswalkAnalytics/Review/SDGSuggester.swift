@@ -72,7 +72,6 @@ package struct SDGSuggester: Sendable {
     package static let suggestAt = 1.0
     /// A goal a program is not tagged with is reported when its score reaches this.
     package static let strongAt = 2.0
-    static let ngramWeight = 0.5
 
     struct Term: Sendable {
         var text: String
@@ -86,6 +85,10 @@ package struct SDGSuggester: Sendable {
     }
 
     package let vocabulary: SDGVocabulary
+    /// false: character runs only, no ICU word boundaries (the baseline review-eval compares).
+    package var wordBreak = true
+    /// What an `ngram` match weighs against a `word` match.
+    package var ngramWeight = 0.5
     let terms: [Term]
     /// Terms by their first scalar.
     let byFirst: [Unicode.Scalar: [Int]]
@@ -129,8 +132,8 @@ package struct SDGSuggester: Sendable {
         if let summary { texts.append((.summary, summary)) }
         texts += indicators.map { (.indicator, $0) }
         for (field, text) in texts {
-            for (term, match) in matches(in: ReviewText(text)) {
-                let weight = field.weight * (match == .word ? 1 : Self.ngramWeight)
+            for (term, match) in matches(in: ReviewText(text, wordBreak: wordBreak)) {
+                let weight = field.weight * (match == .word ? 1 : ngramWeight)
                 if weight > best[term]?.weight ?? 0 { best[term] = (field, match, weight) }
             }
         }

@@ -13,9 +13,10 @@ package struct ReviewText: Sendable {
     let starts: Set<Int>?
     let ends: Set<Int>?
 
-    package init(_ text: String) {
+    /// `wordBreak: false` skips ICU, as if it had failed: the n-gram-only baseline.
+    package init(_ text: String, wordBreak: Bool = true) {
         scalars = Self.fold(text)
-        if let words = Self.words(scalars) {
+        if wordBreak, let words = Self.words(scalars) {
             starts = Set(words.map(\.lowerBound))
             ends = Set(words.map(\.upperBound))
         } else {
