@@ -75,6 +75,19 @@ final class ReviewTests: XCTestCase {
         XCTAssertEqual(evidence.first { $0.term == "推進" }?.match, .word)
     }
 
+    func testWithoutWordBoundariesTermsMatchAsCharacterRunsAndLatinTermsAsWholeWords() {
+        // What the review does when ICU cannot break a text (here: switched off).
+        var suggester = SDGSuggester()
+        suggester.wordBreak = false
+        let english = suggester.scores(name: "Maintain the station", summary: nil, indicators: [])
+        XCTAssertFalse(english.flatMap(\.evidence).contains { $0.term == "ai" }, "\(english)")
+        let telework = suggester.scores(name: "市職員のテレワーク推進", summary: nil, indicators: [])
+        let eight = telework.first { $0.goal == 8 }
+        XCTAssertEqual(eight?.evidence.map(\.term), ["テレワーク"])
+        XCTAssertEqual(eight?.evidence.first?.match, .ngram)
+        XCTAssertEqual(eight?.score, 0.5)  // name 2 × n-gram 0.5, shared by goals 5 and 8
+    }
+
     func testEverySuggestionCarriesEvidenceFoundInTheProgramsOwnText() throws {
         let suggester = SDGSuggester()
         let codes = Dictionary(grouping: SDGVocabulary.standard.targets, by: \.goal).mapValues { Set($0.map(\.code)) }

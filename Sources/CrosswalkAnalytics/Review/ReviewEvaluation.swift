@@ -103,7 +103,7 @@ package struct ReviewEvaluation: Codable, Sendable, Equatable {
     package var frequentGoals: [Int] = []
     package var frequentGoalsHits = 0
 
-    package init(_ programs: [LabelledProgram], suggester: SDGSuggester = SDGSuggester()) {
+    package init(_ programs: [LabelledProgram], suggester: SDGSuggester = .standard) {
         var characters = suggester
         characters.wordBreak = false
         characters.ngramWeight = 1

@@ -93,6 +93,9 @@ package struct SDGSuggester: Sendable {
     /// Terms by their first scalar.
     let byFirst: [Unicode.Scalar: [Int]]
 
+    /// The suggester over the built-in vocabulary, indexed once.
+    package static let standard = SDGSuggester()
+
     package init(vocabulary: SDGVocabulary = .standard) {
         self.vocabulary = vocabulary
         var index: [[Unicode.Scalar]: Int] = [:]
