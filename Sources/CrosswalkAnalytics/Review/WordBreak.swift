@@ -47,7 +47,7 @@ package struct ReviewText: Sendable {
         var scalarAt: [Int] = []  // utf16 offset → scalar index
         utf16.reserveCapacity(scalars.count)
         for (index, scalar) in scalars.enumerated() {
-            for unit in String(scalar).utf16 {
+            for unit in scalar.utf16 {
                 utf16.append(unit)
                 scalarAt.append(index)
             }
