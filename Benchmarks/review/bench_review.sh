@@ -5,12 +5,12 @@
 #       texts read and matched in Swift (ICU word break per field);
 # each for the newest fiscal year, three runs, best time printed with the programs reviewed.
 #
-# Usage: Benchmarks/review/bench_review.sh [--listings 20000] [--crosswalk BIN] [--work DIR]
+# Usage: Benchmarks/review/bench_review.sh [--listings 10000] [--crosswalk BIN] [--work DIR]
 # Needs: a release build (swift build -c release --product crosswalk), Python 3,
 # the PostgreSQL server binaries and psql.
 set -euo pipefail
 
-listings=20000
+listings=10000
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$root/.build/release/crosswalk
 work=/tmp/crosswalk-bench/review
