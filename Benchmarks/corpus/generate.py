@@ -17,11 +17,13 @@ years 平成28–30 and 令和1–6, UTF-8 / UTF-8 with BOM / CP932 (— written
 
 Usage:
   python3 generate.py --out DIR --listings N [--seed S] [--docs-per-org K]
-                      [--plant-duplicates P] [--wrap-anywhere] [--cut P] [--truth] [--force]
+                      [--plant-duplicates P] [--wrap-anywhere] [--cut P] [--evolve P] [--truth] [--force]
 
 --wrap-anywhere puts wrap spaces between any two characters (markers, brackets, policy
 codes, Latin names, after punctuation), --cut cuts documents inside a row, --truth
-writes the ground truth (truth.tsv, cuts.tsv) a reader's output can be checked against.
+writes the ground truth (truth.tsv, cuts.tsv, yoy_truth.json) a reader's output can be
+checked against. --evolve renames, moves (other department) and retags (other SDG goals)
+some programs between consecutive years.
 
 Output:
   DIR/docs/NNN/*.txt    the documents (1,000 per folder)
@@ -31,6 +33,10 @@ Output:
   DIR/truth.tsv         with --truth: every complete listing's line, identity key, 再掲
                         marker, settled amount and readable names
   DIR/cuts.tsv          with --truth: the line each cut document ends in
+  DIR/yoy_truth.json    with --truth: per organization and pair of consecutive years, the
+                        program keys new, ended and continuing (settled amounts in both
+                        years as the store keeps them), renamed/moved pairs (--evolve),
+                        programs whose goals changed, per-goal totals gross and split
   DIR/manifest.json     counts
 
 Deterministic for a given (seed, arguments). Stdlib only; streams one organization at
@@ -49,6 +55,8 @@ import sys
 import time
 import unicodedata
 from bisect import bisect
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from itertools import accumulate
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -200,7 +208,7 @@ class Program:
         "pid", "name", "dept", "old_dept", "summary", "topic", "target", "sdgs",
         "ind_name", "ind_unit", "ind_low", "ind_high", "ind_text", "baseline", "midterm",
         "amount", "personnel", "policy", "relist_policy", "relist_sdgs", "relist_marker",
-        "years", "planted",
+        "years", "planted", "retag",
     )
 
 
@@ -235,7 +243,7 @@ class Stats:
 
 class Generator:
     def __init__(self, out: str, listings: int, seed: int, docs_per_org: int, plant: float,
-                 anywhere: bool = False, cut: float = 0.0, truth: bool = False):
+                 anywhere: bool = False, cut: float = 0.0, truth: bool = False, evolve: float = 0.0):
         self.out = out
         # The options below draw from their own stream: without them the corpus is
         # byte-for-byte what earlier versions wrote.
@@ -265,6 +273,14 @@ class Generator:
         self.seen_programs: set[int] = set()  # program ids in the last rendered document
         self.files_tsv = None
         self.pairs_tsv = None
+        # --evolve: programs renamed, moved or retagged between consecutive years, from
+        # their own stream (without the option nothing is drawn from it).
+        self.evolve = evolve
+        self.erng = random.Random(f"{seed}-evolve")
+        self.evolved: list[tuple] = []     # (kind, from_year, original, successor) in this organization
+        self.doc_programs: list[tuple] = []  # per listing of the rendered document, for yoy truth
+        self.org_docs: dict[int, dict] = {}  # fiscal year -> program key -> what the document states
+        self.yoy_truth: list[dict] = []
 
     # ----------------------------------------------------------------- names
 
@@ -411,6 +427,7 @@ class Generator:
         else:
             p.years = (ys[0], ys[-1])
         p.planted = False
+        p.retag = None  # (first fiscal year, goals from then on), set by --evolve
         return p
 
     def make_twin(self, org_from: Org, p: Program, kind: str) -> Program:
@@ -502,6 +519,60 @@ class Generator:
                     self.local_pairs.append((p, t, kind))
                 else:
                     self.outgoing.append((t, p, kind))
+        self.evolved = []
+        if self.evolve > 0:
+            self.evolve_programs(org, d)
+
+    def evolve_programs(self, org: Org, d: dict) -> None:
+        """--evolve: between two consecutive years some programs are renamed (a new
+        name from that year on), moved to another department, or retagged (other SDG
+        goals from that year on). A renamed or moved program ends and its successor
+        begins: to the reader they are two programs."""
+        rng = self.erng
+        for p in list(org.programs):
+            if p.planted or p.years[0] >= p.years[1] or rng.random() >= self.evolve:
+                continue
+            year = rng.randint(p.years[0] + 1, p.years[1])
+            kind = rng.choice(("rename", "move", "retag"))
+            if kind == "retag":
+                goals = d["sdgs"]
+                for _ in range(20):
+                    new = sorted(rng.sample(goals, rng.randint(1, min(3, len(goals)))))
+                    if new != p.sdgs:
+                        break
+                else:
+                    continue
+                p.retag = (year, new)
+                self.evolved.append((kind, year - 1, p, p))
+                continue
+            t = Program()
+            for slot in Program.__slots__:
+                setattr(t, slot, getattr(p, slot))
+            t.pid = self.next_pid
+            self.next_pid += 1
+            t.relist_policy, t.relist_marker, t.relist_sdgs = None, None, p.sdgs
+            name, dept = p.name, p.dept
+            for _ in range(30):
+                if kind == "rename":
+                    name = swap_synonym(rng, p.name)
+                    if name == p.name:
+                        name = p.name + rng.choice(V.TWIN_NAME_SUFFIXES)
+                else:
+                    dept = rng.choice(d["depts"])
+                    if fold_key(dept) == fold_key(p.dept):
+                        continue
+                if program_key(name, dept) not in self.used_keys:
+                    break
+            else:
+                continue
+            self.used_keys.add(program_key(name, dept))
+            if dept not in org.depts:
+                org.depts.append(dept)
+            t.name, t.dept = name, dept
+            t.years = (year, p.years[1])
+            p.years = (p.years[0], year - 1)
+            org.programs.append(t)
+            self.evolved.append((kind, year - 1, p, t))
 
     # ----------------------------------------------------------------- documents
 
@@ -642,6 +713,7 @@ class Generator:
 
         lines: list[str] = []
         self.doc_truth = []
+        self.doc_programs = []
         self.data_lines = []
         seen_programs = set()
         shared: dict[int, tuple] = {}
@@ -680,6 +752,8 @@ class Generator:
                 is_first = first_row_of_policy[pol] == j
                 name = p.name
                 sdgs = p.sdgs
+                if p.retag is not None and fy >= p.retag[0]:
+                    sdgs = p.retag[1]
                 reason_vary = False
                 placeholder = page_no > 0 and rng.random() < 0.2
                 marked = False
@@ -692,7 +766,8 @@ class Generator:
                         if self.anywhere and self.xrng.random() < 0.3:
                             m = self.xrng.choice(ODD_MARKERS)
                         name = m + name if m.startswith("【") else name + m
-                    sdgs = p.relist_sdgs
+                    if p.relist_sdgs is not p.sdgs:  # goals of its own; else the (retagged) program's
+                        sdgs = p.relist_sdgs
                     reason_vary = rng.random() < 0.4
                     placeholder = page_no > 0 and rng.random() < 0.5
                 seen_programs.add(p.pid)
@@ -750,6 +825,8 @@ class Generator:
                 # carries a re-listing marker, the document year's settled amount.
                 self.doc_truth.append((len(lines) + 1, no, program_key(p.name, p.dept), marked,
                                        amount_value(s_cur), org.name, fy, p.name, p.dept, p.old_dept))
+                self.doc_programs.append((len(lines) + 1, program_key(p.name, p.dept), p.name, p.dept,
+                                          amount_value(s_prev), amount_value(b_cur), amount_value(s_cur), tuple(sdgs)))
                 sdg = self.sdg_text(sdgs, circled)
 
                 if style == "flat21":
@@ -801,6 +878,7 @@ class Generator:
             keep = self.xrng.randint(1, row.rfind("\t"))
             text = "\n".join(lines[:cut_line - 1] + [row[:keep]])
             truth = [t for t in truth if t[0] < cut_line]
+            self.doc_programs = [t for t in self.doc_programs if t[0] < cut_line]
             n = len(truth)
             st.cut_documents += 1
         encoding, eol = ENCODING_PICK.pick(rng)
@@ -820,6 +898,7 @@ class Generator:
         eol_name = "CRLF" if eol == "\r\n" else "LF"
         self.files_tsv.write(f"{rel}\t{encoding}\t{eol_name}\t{len(data)}\t{n}\t{fy}\t{org.name}\n")
         if self.truth:
+            self.org_docs[fy] = self.document_programs()
             for line, no, key, marked, settled, org_name, year, name, dept, old in truth:
                 self.truth_tsv.write(f"{rel}\t{line}\t{no}\t{key}\t{int(marked)}\t"
                                      f"{'' if settled is None else settled}\t{year}\t{org_name}\t{name}\t{dept}\t{old}\n")
@@ -833,6 +912,76 @@ class Generator:
         st.files_by_eol[eol_name] += 1
         key = str(fy)
         st.documents_by_fiscal_year[key] = st.documents_by_fiscal_year.get(key, 0) + 1
+
+    def document_programs(self) -> dict:
+        """What the rendered document states per program, as the store keeps it: amounts
+        from the program's first listing, goals the union of its listings'."""
+        out: dict[str, dict] = {}
+        for _, key, name, dept, s_prev, b_cur, s_cur, goals in self.doc_programs:
+            if key in out:
+                out[key]["goals"] |= set(goals)
+            else:
+                out[key] = {"name": name, "department": dept, "settled_prev": s_prev, "budget": b_cur,
+                            "settled": s_cur, "goals": set(goals)}
+        return out
+
+    def year_over_year(self, org: Org) -> None:
+        """Ground truth for each pair of consecutive years the organization has documents
+        of: programs new, ended and continuing with their settled amounts (a year's settled
+        amount is restated by the next year's document, which the store prefers; `—` is 0),
+        the renamed or moved pairs (--evolve) and per-goal totals, gross and split."""
+        docs = self.org_docs
+        for a in sorted(docs):
+            b = a + 1
+            if b not in docs:
+                continue
+
+            def settled(key: str, year: int):
+                later = docs.get(year + 1, {}).get(key)
+                value = later["settled_prev"] if later is not None else docs[year][key]["settled"]
+                return value or 0
+
+            from_keys, to_keys = set(docs[a]), set(docs[b])
+            goals = {}
+            for year, keys in ((a, from_keys), (b, to_keys)):
+                for key in keys:
+                    program_goals = docs[year][key]["goals"]
+                    for g in program_goals:
+                        entry = goals.setdefault(g, {"programs_from": 0, "programs_to": 0, "gross_from": 0,
+                                                     "gross_to": 0, "split_from": Fraction(0), "split_to": Fraction(0)})
+                        side = "from" if year == a else "to"
+                        entry[f"programs_{side}"] += 1
+                        entry[f"gross_{side}"] += settled(key, year)
+                        entry[f"split_{side}"] += Fraction(settled(key, year), len(program_goals))
+            for entry in goals.values():
+                for side in ("from", "to"):
+                    exact = entry[f"split_{side}"]
+                    # Rounded as PostgreSQL rounds numeric (half away from zero), to 0.001.
+                    rounded = (Decimal(abs(exact.numerator)) / Decimal(exact.denominator)).quantize(
+                        Decimal("0.001"), rounding=ROUND_HALF_UP)
+                    entry[f"split_{side}"] = str(-rounded if exact < 0 else rounded)
+            renamed = [{"kind": kind, "ended": program_key(p.name, p.dept), "new": program_key(t.name, t.dept)}
+                       for kind, year, p, t in self.evolved
+                       if year == a and kind != "retag"
+                       and program_key(p.name, p.dept) in from_keys - to_keys
+                       and program_key(t.name, t.dept) in to_keys - from_keys]
+            retagged = []
+            for key in sorted(from_keys & to_keys):
+                old, new = docs[a][key]["goals"], docs[b][key]["goals"]
+                if old != new:
+                    retagged.append({"program": key, "added": sorted(new - old), "removed": sorted(old - new)})
+            self.yoy_truth.append({
+                "organization": org.name, "from": a, "to": b,
+                "new": sorted(to_keys - from_keys),
+                "ended": sorted(from_keys - to_keys),
+                "continuing": [{"program": key, "settled_from": settled(key, a), "settled_to": settled(key, b)}
+                               for key in sorted(from_keys & to_keys)],
+                "renamed": sorted(renamed, key=lambda r: (r["ended"], r["new"])),
+                "goals_changed": retagged,
+                "goals": {str(g): goals[g] for g in sorted(goals)},
+                "settled_from": sum(settled(k, a) for k in from_keys),
+                "settled_to": sum(settled(k, b) for k in to_keys),
+            })
 
     def write_pair(self, kind, a: Program, a_org: str, b: Program, b_org: str) -> None:
         self.pairs_tsv.write(f"{kind}\t{a.name}\t{a.dept}\t{a_org}\t{b.name}\t{b.dept}\t{b_org}\n")
@@ -868,6 +1017,9 @@ class Generator:
                 self.write_document(org, fy, listings)
                 written |= self.seen_programs
             st.unique_programs += len(written)
+            if self.truth:
+                self.year_over_year(org)
+                self.org_docs = {}
             # Ground truth: only pairs whose both sides were written.
             for a, b, kind in self.local_pairs:
                 if a.pid in written and b.pid in written:
@@ -882,6 +1034,9 @@ class Generator:
         if self.truth:
             self.truth_tsv.close()
             self.cuts_tsv.close()
+            with open(os.path.join(self.out, "yoy_truth.json"), "w", encoding="utf-8") as f:
+                json.dump(self.yoy_truth, f, ensure_ascii=False, indent=1)
+                f.write("\n")
         return st
 
 
@@ -940,6 +1095,10 @@ def main(argv=None) -> int:
                     help="write truth.tsv (every complete listing: line, identity key, marked 再掲, settled "
                          "amount, readable program, department and former department) and cuts.tsv "
                          "(the line each cut document ends in)")
+    ap.add_argument("--evolve", type=float, default=0.0, metavar="P",
+                    help="fraction of programs that change between two consecutive years of their "
+                         "organization: renamed, moved to another department or retagged with other SDG goals "
+                         "(with --truth, yoy_truth.json says what changed)")
     ap.add_argument("--force", action="store_true",
                     help="replace an earlier corpus in --out (docs/, files.tsv, manifest.json, planted_pairs.tsv)")
     ap.add_argument("--quiet", action="store_true")
@@ -950,9 +1109,11 @@ def main(argv=None) -> int:
         ap.error("--plant-duplicates must be between 0 and 1")
     if not 0 <= args.cut <= 1:
         ap.error("--cut must be between 0 and 1")
+    if not 0 <= args.evolve <= 1:
+        ap.error("--evolve must be between 0 and 1")
 
     out = args.out
-    owned = ["docs", "files.tsv", "manifest.json", "planted_pairs.tsv", "truth.tsv", "cuts.tsv"]
+    owned = ["docs", "files.tsv", "manifest.json", "planted_pairs.tsv", "truth.tsv", "cuts.tsv", "yoy_truth.json"]
     existing = [o for o in owned if os.path.exists(os.path.join(out, o))]
     if existing:
         if not args.force:
@@ -964,7 +1125,7 @@ def main(argv=None) -> int:
     check_vocabulary()
     t0 = time.perf_counter()
     gen = Generator(out, args.listings, args.seed, args.docs_per_org, args.plant_duplicates,
-                    anywhere=args.wrap_anywhere, cut=args.cut, truth=args.truth)
+                    anywhere=args.wrap_anywhere, cut=args.cut, truth=args.truth, evolve=args.evolve)
     st = gen.run()
     elapsed = time.perf_counter() - t0
     manifest = {
@@ -973,7 +1134,7 @@ def main(argv=None) -> int:
         "generator_sha256": generator_digest(),
         "arguments": {"listings": args.listings, "seed": args.seed, "docs_per_org": args.docs_per_org,
                       "plant_duplicates": args.plant_duplicates, "wrap_anywhere": args.wrap_anywhere,
-                      "cut": args.cut, "truth": args.truth},
+                      "cut": args.cut, "truth": args.truth, "evolve": args.evolve},
         "documents": st.documents,
         "listings": st.listings,
         "unique_programs": st.unique_programs,

@@ -355,6 +355,33 @@ LANGUAGE sql STABLE AS $$
             SELECT jsonb_agg(jsonb_build_object('fiscal_year', a.fiscal_year, 'kind', a.kind, 'thousand_yen', a.thousand_yen)
                              ORDER BY a.fiscal_year, a.kind)
             FROM current_amounts a WHERE a.program_id = t.id), '[]'),
+        -- The program year by year: every year it is listed in or has an amount for, with
+        -- amounts by kind (and the document each came from), grades, goals, indicator values
+        -- of that year, and the documents listing it.
+        'history', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                'fiscal_year', y.fiscal_year,
+                'listed', EXISTS (SELECT 1 FROM its_listings l WHERE l.fiscal_year = y.fiscal_year),
+                'amounts', coalesce((SELECT jsonb_object_agg(a.kind, a.thousand_yen) FROM current_amounts a
+                                     WHERE a.program_id = t.id AND a.fiscal_year = y.fiscal_year), '{}'),
+                'amount_sources', coalesce((SELECT jsonb_object_agg(a.kind, d.source) FROM current_amounts a JOIN documents d ON d.id = a.document_id
+                                            WHERE a.program_id = t.id AND a.fiscal_year = y.fiscal_year), '{}'),
+                'grades', coalesce((SELECT jsonb_agg(DISTINCT l.grade) FROM its_listings l
+                                    WHERE l.fiscal_year = y.fiscal_year AND l.grade IS NOT NULL), '[]'),
+                'goals', (SELECT to_jsonb(coalesce(array_agg(DISTINCT g.goal ORDER BY g.goal), '{}')) FROM its_listings l
+                          JOIN listing_goals g ON g.listing_id = l.id WHERE l.fiscal_year = y.fiscal_year),
+                'indicators', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                            'policy_code', po.code, 'name', i.name,
+                                            'values', coalesce((SELECT jsonb_object_agg(v.kind, v.text) FROM indicator_values v
+                                                                WHERE v.listing_id = l.id AND v.fiscal_year = y.fiscal_year), '{}'))
+                                            ORDER BY po.code_key)
+                                        FROM its_listings l JOIN indicators i ON i.listing_id = l.id JOIN policies po ON po.id = l.policy_id
+                                        WHERE l.fiscal_year = y.fiscal_year), '[]'),
+                'sources', coalesce((SELECT jsonb_agg(DISTINCT d.source) FROM its_listings l JOIN documents d ON d.id = l.document_id
+                                     WHERE l.fiscal_year = y.fiscal_year), '[]'))
+                ORDER BY y.fiscal_year)
+            FROM (SELECT l.fiscal_year FROM its_listings l
+                  UNION SELECT a.fiscal_year FROM current_amounts a WHERE a.program_id = t.id) y), '[]'),
         'conflicts', coalesce((SELECT c->'conflicts' FROM jsonb_array_elements(crosswalk_conflicts(t.last_fiscal_year, t.id)->'programs') c), '[]')
     )
     FROM target t;

@@ -94,7 +94,7 @@ package struct Analytics: Sendable {
         try await call("SELECT crosswalk_counts() AS answer").decode(StoreCounts.self)
     }
 
-    private func call(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresJSON {
+    func call(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresJSON {
         guard let answer = try await callOptional(sql, parameters) else {
             throw PostgresError(kind: .statement, message: "no answer", statement: sql)
         }

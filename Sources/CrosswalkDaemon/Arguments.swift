@@ -9,7 +9,10 @@ struct Arguments {
     var options: [String: String] = [:]
 
     init(_ request: Request, positional count: Int, options keywords: Set<String> = []) throws {
-        let arguments = request.arguments
+        try self.init(request.arguments, positional: count, options: keywords)
+    }
+
+    init(_ arguments: [String], positional count: Int, options keywords: Set<String> = []) throws {
         guard arguments.count >= count else { throw CommandError.wrongArguments }
         positional = Array(arguments.prefix(count))
         var rest = arguments.dropFirst(count)

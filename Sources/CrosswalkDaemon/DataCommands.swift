@@ -134,6 +134,16 @@ package enum DataCommands {
                 organization: arguments.options["ORG"], municipality: arguments.municipality))
         }
         registry.register(
+            "COMPARE", usage: "COMPARE FY <a> FY <b> [AMOUNT budget|settled|personnel] [ORG name] [MUNI name|code]",
+            summary: "Year over year: programs new, ended, continuing, renamed/moved candidates, grades, indicators, goals per program and per goal.",
+            arity: 4...10
+        ) { request in
+            let (from, to) = try CompareArguments.years(request)
+            let arguments = try Arguments(Array(request.arguments.dropFirst(4)), positional: 0, options: ["AMOUNT", "ORG", "MUNI"])
+            return try reply(await analytics.compare(
+                from: from, to: to, amount: try arguments.amount(), organization: arguments.options["ORG"], municipality: arguments.municipality))
+        }
+        registry.register(
             "REVIEW", usage: "REVIEW SDG [FY n] [MUNI name|code]",
             summary: "SDG tags checked against programs' own words: tagged without evidence, strong evidence untagged, no goal; suggestions with evidence, never written.",
             arity: 1...5

@@ -9,7 +9,7 @@ extension ReportFormat: ExpressibleByArgument {}
 extension Analytics.Mode: ExpressibleByArgument {}
 extension AmountKind: ExpressibleByArgument {}
 
-/// `crosswalk report sdg|duplicates|conflicts|policy|review … --format json|csv|md|html [--out FILE]`
+/// `crosswalk report sdg|duplicates|conflicts|policy|compare|review … --format json|csv|md|html [--out FILE]`
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -22,6 +22,10 @@ struct ReportCommand: AsyncParsableCommand {
             conflicts: programs whose listings disagree on SDG goals, amounts or grade.
             policy: the year's policies with program counts and the bureau's grade; \
             with --code, one policy's evaluations and programs.
+            compare: year over year, --from a --to b: programs new, ended and \
+            continuing with both years' amounts, renamed or moved candidates (never \
+            merged), grades, indicators, goals per program, and per goal the change \
+            gross and split.
             review: SDG tags checked against each program's own words (tagged goals \
             without evidence, strong evidence for untagged goals, programs with no goal), \
             each suggestion with its evidence; advice only, never written into the tags.
@@ -43,19 +47,25 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("The report: sdg, duplicates, conflicts, policy or review.", valueName: "report"))
+    @Argument(help: ArgumentHelp("The report: sdg, duplicates, conflicts, policy, compare or review.", valueName: "report"))
     var kind: ReportRequest.Kind
 
     @Option(name: .long, help: ArgumentHelp("Fiscal year: 2023, R5 or 令和5 (default: the newest with listings).", valueName: "year"))
     var fiscalYear: String?
 
+    @Option(name: .long, help: ArgumentHelp("compare: the earlier fiscal year (2022, R4 or 令和4).", valueName: "year"))
+    var from: String?
+
+    @Option(name: .long, help: ArgumentHelp("compare: the later fiscal year (2023, R5 or 令和5).", valueName: "year"))
+    var to: String?
+
     @Option(name: .long, help: ArgumentHelp("sdg: gross (each goal gets a program's full amount) or split (divided equally among its goals).", valueName: "gross|split"))
     var mode: Analytics.Mode?
 
-    @Option(name: .long, help: ArgumentHelp("sdg, duplicates: which amount to add up.", valueName: "budget|settled|personnel"))
+    @Option(name: .long, help: ArgumentHelp("sdg, duplicates, compare: which amount to add up.", valueName: "budget|settled|personnel"))
     var amount: AmountKind?
 
-    @Option(name: .long, help: ArgumentHelp("sdg: only this organization's documents.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("sdg, compare: only this organization's documents.", valueName: "name"))
     var organization: String?
 
     @Option(name: .long, help: ArgumentHelp("Only this municipality (its name or 全国地方公共団体コード); default: all, naming those covered.", valueName: "name|code"))
@@ -77,8 +87,11 @@ struct ReportCommand: AsyncParsableCommand {
 
     func validate() throws {
         if mode != nil, kind != .sdg { throw ValidationError("--mode applies to the sdg report only") }
-        if organization != nil, kind != .sdg { throw ValidationError("--organization applies to the sdg report only") }
-        if amount != nil, kind != .sdg, kind != .duplicates { throw ValidationError("--amount applies to the sdg and duplicates reports only") }
+        if organization != nil, kind != .sdg, kind != .compare { throw ValidationError("--organization applies to the sdg and compare reports only") }
+        if amount != nil, kind != .sdg, kind != .duplicates, kind != .compare {
+            throw ValidationError("--amount applies to the sdg, duplicates and compare reports only")
+        }
+        try validateCompare()
         if code != nil, kind != .policy { throw ValidationError("--code applies to the policy report only") }
         if code != nil, fiscalYear != nil { throw ValidationError("--code shows every year of the policy; leave out --fiscal-year") }
         if let organization, organization.isEmpty { throw ValidationError("--organization must not be empty") }
@@ -94,7 +107,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     var request: ReportRequest {
         ReportRequest(kind: kind, fiscalYear: fiscalYear.flatMap(FiscalYear.parse), amount: amount ?? .settled, mode: mode ?? .gross,
-                      organization: organization, municipality: municipality, policyCode: code)
+                      organization: organization, municipality: municipality, policyCode: code,
+                      from: from.flatMap(FiscalYear.parse), to: to.flatMap(FiscalYear.parse))
     }
 
     func run() async throws {
@@ -120,6 +134,25 @@ struct ReportCommand: AsyncParsableCommand {
             } else {
                 FileHandle.standardOutput.write(data)
             }
+        }
+    }
+}
+
+extension ReportCommand {
+    /// compare takes --from and --to (an earlier and a later year) and no --fiscal-year;
+    /// the other reports take neither.
+    func validateCompare() throws {
+        guard kind == .compare else {
+            if from != nil || to != nil { throw ValidationError("--from and --to apply to the compare report only") }
+            return
+        }
+        if fiscalYear != nil { throw ValidationError("compare takes --from and --to, not --fiscal-year") }
+        guard let from, let to else { throw ValidationError("compare needs --from and --to (e.g. --from 2022 --to 2023)") }
+        for (option, text) in [("--from", from), ("--to", to)] where FiscalYear.parse(text) == nil {
+            throw ValidationError("\(option) takes a fiscal year such as 2023, R5 or 令和5, not '\(text)'")
+        }
+        if let first = FiscalYear.parse(from), let second = FiscalYear.parse(to), first >= second {
+            throw ValidationError("--from must be earlier than --to (\(first) is not before \(second))")
         }
     }
 }

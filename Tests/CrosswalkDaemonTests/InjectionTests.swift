@@ -220,6 +220,8 @@ final class InjectionTests: XCTestCase {
             case (_, "<name|id>"): return "KitaQ DX推進事業"
             case (_, "<text>"): return "テレワーク"
             case (_, "<timestamp>"): return "2000-01-01T00:00:00Z"
+            case (_, "<a>"): return "2022"  // COMPARE FY <a> FY <b>
+            case (_, "<b>"): return "2023"
             case (_, let choice) where choice.contains("|") && !choice.hasPrefix("<"):
                 return String(choice.split(separator: "|")[0])  // budget|settled|personnel → budget
             case (nil, let word) where word.allSatisfy({ $0.isUppercase }):

@@ -28,6 +28,7 @@ final class OpenAPITests: XCTestCase {
                     .replacingOccurrences(of: "{program}", with: HTTPGet.encode("KitaQ DX推進事業"))
                     .replacingOccurrences(of: "{code}", with: HTTPGet.encode("III-1-(3)-④"))
                 if path == "/api/search" { target += "?q=DX" }
+                if path == "/api/compare" { target += "?from=2022&to=2023" }
                 let response = try await HTTPGet.fetch(port: port, target)
                 XCTAssertEqual(response.status, 200, "\(target): \(response.body.prefix(200))")
                 let type = switch path {

@@ -36,4 +36,37 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertNotEqual(noFormat, .exited(0))
         XCTAssertTrue(noFormatErrors.contains("give --format"), noFormatErrors)
     }
+
+    /// `crosswalk report compare --from --to` in every format; years out of order or
+    /// options of other reports are refused with the option named.
+    func testCompareReportFromTheCommandLine() async throws {
+        let database = try await TestDatabase.create()
+        let folder = try temporaryFolder("compare-src")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("Samples/digital_R5.txt"), to: folder.appendingPathComponent("digital_R5.txt"))
+        let synced = try await CrosswalkBinary.sync(database: database, source: folder)
+        XCTAssertEqual(synced.status, "ok", synced.errors)
+
+        // The sample is FY2023 only: from FY2022 every program of it is new.
+        for (format, expected) in [("json", "\"continuing\": ["), ("csv", "2022,2023,settled,,new,"), ("md", "## 新規の事業（2023年度）"),
+                                   ("html", "<h2>新規の事業（2023年度）</h2>")] {
+            let (ended, output, errors) = try await Spawned.run(
+                try CrosswalkBinary.path(), ["report", "compare", "--from", "R4", "--to", "2023", "--format", format, "--database", database])
+            XCTAssertEqual(ended, .exited(0), errors)
+            XCTAssertTrue(output.contains(expected), "\(format): \(output.prefix(400))")
+            XCTAssertTrue(output.contains("市職員のテレワーク推進"), format)
+        }
+        for (arguments, message) in [
+            (["compare", "--from", "2023", "--to", "2022"], "--from must be earlier than --to"),
+            (["compare", "--from", "2022"], "compare needs --from and --to"),
+            (["compare", "--from", "2022", "--to", "2023", "--fiscal-year", "2023"], "compare takes --from and --to, not --fiscal-year"),
+            (["sdg", "--from", "2022"], "--from and --to apply to the compare report only"),
+            (["compare", "--from", "X", "--to", "2023"], "--from takes a fiscal year such as 2023, R5 or 令和5, not 'X'"),
+        ] {
+            let (ended, _, errors) = try await Spawned.run(try CrosswalkBinary.path(), ["report"] + arguments + ["--database", database])
+            XCTAssertEqual(ended, .exited(2), "\(arguments)")
+            XCTAssertTrue(errors.contains(message), "\(arguments): \(errors)")
+        }
+    }
 }

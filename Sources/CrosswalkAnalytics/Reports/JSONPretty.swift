@@ -3,20 +3,22 @@
 package enum JSONPretty {
     package static func format(_ json: String, indent: String = "  ") -> String {
         let scalars = Array(json.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        // UTF-8 bytes, not a String captured by a nested function: appending to a captured
+        // string copied it on every line break (minutes for a multi-megabyte COMPARE answer).
+        var out: [UInt8] = []
+        out.reserveCapacity(json.utf8.count * 2)
+        let indentBytes = Array(indent.utf8)
         var depth = 0
         var inString = false
         var escaped = false
         var index = 0
 
-        // Scalar by scalar: `UnicodeScalarView.append(contentsOf:)` copies the whole text
-        // each time (quadratic: 3 s of CPU for an 800 KB report).
-        let indentScalars = Array(indent.unicodeScalars)
-        func newline(_ out: inout String.UnicodeScalarView) {
-            out.append("\n")
-            for _ in 0..<depth {
-                for scalar in indentScalars { out.append(scalar) }
-            }
+        func newline(_ out: inout [UInt8]) {
+            out.append(UInt8(ascii: "\n"))
+            for _ in 0..<depth { out.append(contentsOf: indentBytes) }
+        }
+        func append(_ scalar: Unicode.Scalar, _ out: inout [UInt8]) {
+            UTF8.encode(scalar) { out.append($0) }
         }
         func nextSignificant(after position: Int) -> Unicode.Scalar? {
             var i = position + 1
@@ -28,7 +30,7 @@ package enum JSONPretty {
             let scalar = scalars[index]
             defer { index += 1 }
             if inString {
-                out.append(scalar)
+                append(scalar, &out)
                 if escaped {
                     escaped = false
                 } else if scalar == "\\" {
@@ -41,15 +43,15 @@ package enum JSONPretty {
             switch scalar {
             case "\"":
                 inString = true
-                out.append(scalar)
+                append(scalar, &out)
             case "{", "[":
-                out.append(scalar)
+                append(scalar, &out)
                 let closing: Unicode.Scalar = scalar == "{" ? "}" : "]"
                 if nextSignificant(after: index) == closing {
                     // An empty container stays on one line: `[]`, `{}`.
                     while scalars[index + 1] != closing { index += 1 }
                     index += 1
-                    out.append(closing)
+                    append(closing, &out)
                 } else {
                     depth += 1
                     newline(&out)
@@ -57,19 +59,18 @@ package enum JSONPretty {
             case "}", "]":
                 depth -= 1
                 newline(&out)
-                out.append(scalar)
+                append(scalar, &out)
             case ",":
-                out.append(scalar)
+                append(scalar, &out)
                 newline(&out)
             case ":":
-                out.append(":")
-                out.append(" ")
+                out.append(contentsOf: ": ".utf8)
             case " ", "\t", "\n", "\r":
                 break
             default:
-                out.append(scalar)
+                append(scalar, &out)
             }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -5,7 +5,7 @@ package import Postgres
 /// Which report, for which year and amounts.
 package struct ReportRequest: Sendable, Equatable {
     package enum Kind: String, Sendable, CaseIterable {
-        case sdg, duplicates, conflicts, policy, review
+        case sdg, duplicates, conflicts, policy, compare, review
     }
 
     package var kind: Kind
@@ -21,9 +21,12 @@ package struct ReportRequest: Sendable, Equatable {
     package var municipality: String?
     /// policy only: one policy (code in either width) instead of the year's list.
     package var policyCode: String?
+    /// compare only: the earlier and the later fiscal year.
+    package var from: Int?
+    package var to: Int?
 
     package init(kind: Kind, fiscalYear: Int? = nil, amount: AmountKind = .settled, mode: Analytics.Mode = .gross,
-                organization: String? = nil, municipality: String? = nil, policyCode: String? = nil) {
+                organization: String? = nil, municipality: String? = nil, policyCode: String? = nil, from: Int? = nil, to: Int? = nil) {
         self.kind = kind
         self.fiscalYear = fiscalYear
         self.amount = amount
@@ -31,6 +34,8 @@ package struct ReportRequest: Sendable, Equatable {
         self.organization = organization
         self.municipality = municipality
         self.policyCode = policyCode
+        self.from = from
+        self.to = to
     }
 }
 
@@ -42,6 +47,7 @@ package struct Report: Sendable {
         case conflicts(ConflictsReport)
         case policies(PoliciesReport)
         case policy(PolicyDetailReport)
+        case compare(CompareReport)
         case review(SDGReviewAnswer)
     }
 
@@ -59,6 +65,7 @@ package struct Report: Sendable {
         case .policy:
             content = detail ? .policy(try json.decode(PolicyDetailReport.self, decoder: decoder))
                              : .policies(try json.decode(PoliciesReport.self, decoder: decoder))
+        case .compare: content = .compare(try json.decode(CompareReport.self, decoder: decoder))
         case .review: content = .review(try JSONDecoder().decode(SDGReviewAnswer.self, from: Data(json.text.utf8)))
         }
         return Report(json: json.text, content: content)
@@ -77,6 +84,7 @@ package struct Report: Sendable {
         case .conflicts(let report): report.document
         case .policies(let report): report.document
         case .policy(let report): report.document
+        case .compare(let report): report.document
         case .review(let report): report.document
         }
     }
@@ -89,6 +97,7 @@ package struct Report: Sendable {
         case .conflicts(let report): report.csvTable
         case .policies(let report): report.csvTable
         case .policy(let report): report.csvTable
+        case .compare(let report): report.csvTable
         case .review(let report): report.csvTable
         }
     }
@@ -146,6 +155,11 @@ extension Analytics {
                 return try Report.decode(json, kind: .policy, detail: true)
             }
             return try Report.decode(try await policies(fiscalYear: request.fiscalYear, municipality: request.municipality), kind: .policy)
+        case .compare:
+            guard let from = request.from, let to = request.to else { throw ReportError("compare needs --from and --to") }
+            let json = try await compare(
+                from: from, to: to, amount: request.amount, organization: request.organization, municipality: request.municipality)
+            return try Report.decode(json, kind: .compare)
         case .review:
             return try Report.decode(try await sdgReview(fiscalYear: request.fiscalYear, municipality: request.municipality).json(), kind: .review)
         }

@@ -279,12 +279,16 @@ package struct SimilarityIndex: Sendable {
     package var count: Int { programs.count }
 
     /// Pairs scoring at least `threshold`, best first (then by ids); at most `limit`.
-    package func pairs(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil) -> [SimilarPair] {
-        scan(threshold: threshold, limit: limit).pairs
+    /// `including`, when given, says which pairs of ids to consider at all (COMPARE: one
+    /// ended and one new program); the others are skipped before they are scored.
+    package func pairs(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil,
+                       including: ((Int64, Int64) -> Bool)? = nil) -> [SimilarPair] {
+        scan(threshold: threshold, limit: limit, including: including).pairs
     }
 
     /// `pairs`, with counts of what the scan did.
-    package func scan(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil) -> (pairs: [SimilarPair], statistics: Statistics) {
+    package func scan(threshold: Double = SimilarityIndex.defaultThreshold, limit: Int? = nil,
+                      including: ((Int64, Int64) -> Bool)? = nil) -> (pairs: [SimilarPair], statistics: Statistics) {
         var statistics = Statistics()
         statistics.programs = programs.count
         statistics.features = fieldOf.count
@@ -351,6 +355,7 @@ package struct SimilarityIndex: Sendable {
             }
             statistics.candidates += candidates.count
             for y in candidates {
+                if let including, !including(programs[x].id, programs[Int(y)].id) { continue }
                 let dot = self.dot(x, Int(y), atLeast: t)
                 if dot >= t, !sameProgram(x, Int(y)) {
                     found.append((x, Int(y), dot))

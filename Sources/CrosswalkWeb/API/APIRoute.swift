@@ -11,6 +11,9 @@ package struct APIRoute: Sendable {
     var parameter: String?
     /// A query parameter passed as the first argument (`q` for SEARCH).
     var text: String?
+    /// COMPARE: `?from=2022&to=2023` passed first as `FY 2022 FY 2023` (a missing one leaves
+    /// the command short of arguments, so it answers wrong arguments).
+    var yearPair = false
     /// Query parameters passed as protocol options (names as in `APIQuery.keywords`).
     var query: Set<String> = []
 
@@ -22,7 +25,11 @@ package struct APIRoute: Sendable {
             // Absent: no positional argument, so the command answers wrong arguments.
             if let value = query.value(text) { arguments.append(value) }
         }
-        return arguments + (try query.arguments(allowed: self.query, extra: text.map { [$0] } ?? []))
+        if yearPair {
+            for name in ["from", "to"] { if let value = query.value(name) { arguments += ["FY", value] } }
+        }
+        let taken = Set(text.map { [$0] } ?? []).union(yearPair ? ["from", "to"] : [])
+        return arguments + (try query.arguments(allowed: self.query, extra: taken))
     }
 
     private static let year: Set<String> = ["fy", "muni"]
@@ -42,6 +49,7 @@ package struct APIRoute: Sendable {
         APIRoute(path: "/api/overlap", command: "OVERLAP", query: year),
         APIRoute(path: "/api/conflicts", command: "CONFLICTS", query: year),
         APIRoute(path: "/api/report/sdg", command: "REPORT", fixed: ["SDG"], query: ["fy", "mode", "amount", "org", "muni"]),
+        APIRoute(path: "/api/compare", command: "COMPARE", yearPair: true, query: ["amount", "org", "muni"]),
         APIRoute(path: "/api/review/sdg", command: "REVIEW", fixed: ["SDG"], query: year),
         APIRoute(path: "/api/municipalities", command: "MUNICIPALITIES"),
         APIRoute(path: "/api/syncstatus", command: "SYNCSTATUS"),

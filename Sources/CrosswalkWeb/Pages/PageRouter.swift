@@ -47,6 +47,13 @@ struct PageRouter: Sendable {
             let answer = try await ask("PROGRAM", [program] + selection.arguments(["MUNI"]))
             return generic("事業: \(JSONDocument.name(answer) ?? program)", answer, selection)
         } }
+        router.get("/compare") { request, _ in await page(request, path: "/compare") { selection in
+            let query = CompareQuery(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+            guard let arguments = query.arguments else { return ("前年度との比較", query.form(selection)) }
+            let answer = try await ask("COMPARE", arguments + selection.arguments(["MUNI"]))
+            let document = try Report.decode(PostgresJSON(text: answer), kind: .compare).document
+            return (document.title, query.form(selection) + template(selection).body(document))
+        } }
         router.get("/search") { request, _ in await page(request, path: "/search") { selection in
             let text = request.uri.queryParameters["q"].map(String.init) ?? ""
             let form = SearchForm.html(text: text, selection: selection)
