@@ -33,6 +33,9 @@ let package = Package(
         ),
         // posix_spawn helpers glibc hides behind _GNU_SOURCE (for LocalCluster).
         .target(name: "CSpawn"),
+        // ICU's word break for Japanese (libicu-dev): the SDG review's tokeniser. Foundation's
+        // own ICU is private (swift_-prefixed symbols), so the system library is linked.
+        .target(name: "CICUWords", linkerSettings: [.linkedLibrary("icuuc")]),
         // A thin Swift layer over libpq: connections, pool, bound parameters, COPY,
         // and a private local cluster for tests and the embedded default.
         .target(
@@ -76,10 +79,12 @@ let package = Package(
             ],
             swiftSettings: strictImports
         ),
-        // Queries over the store: SDG contribution, duplicates, conflicts, similar.
+        // Queries over the store: SDG contribution, duplicates, conflicts, similar, SDG review.
         .target(
             name: "CrosswalkAnalytics",
-            dependencies: ["Postgres", "CrosswalkModel"],
+            dependencies: ["Postgres", "CrosswalkModel", "CICUWords"],
+            // The SDG target vocabulary, compiled into the binary (nothing to install beside it).
+            resources: [.embedInCode("Review/sdg_targets.tsv")],
             swiftSettings: strictImports
         ),
         // The line protocol (inline + RESP) over SwiftNIO.

@@ -143,6 +143,17 @@ package enum DataCommands {
             return try reply(await analytics.compare(
                 from: from, to: to, amount: try arguments.amount(), organization: arguments.options["ORG"], municipality: arguments.municipality))
         }
+        registry.register(
+            "REVIEW", usage: "REVIEW SDG [FY n] [MUNI name|code]",
+            summary: "SDG tags checked against programs' own words: tagged without evidence, strong evidence untagged, no goal; suggestions with evidence, never written.",
+            arity: 1...5
+        ) { request in
+            let arguments = try Arguments(request, positional: 1, options: ["FY", "MUNI"])
+            guard arguments.positional[0].uppercased() == "SDG" else { throw CommandError.wrongArguments }
+            return try ReplyValue(
+                encodable: await analytics.sdgReview(fiscalYear: try arguments.fiscalYear(), municipality: arguments.municipality),
+                wholeDoubles: .doubles)
+        }
         // redis-cli takes SYNC for Redis replication and never shows the reply: SYNCNOW is
         // the same entry under a name no client intercepts.
         registry.register(

@@ -9,11 +9,11 @@ extension ReportFormat: ExpressibleByArgument {}
 extension Analytics.Mode: ExpressibleByArgument {}
 extension AmountKind: ExpressibleByArgument {}
 
-/// `crosswalk report sdg|duplicates|conflicts|policy|compare … --format json|csv|md|html [--out FILE]`
+/// `crosswalk report sdg|duplicates|conflicts|policy|compare|review … --format json|csv|md|html [--out FILE]`
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write a readable report: SDG contribution, duplicated programs, conflicts or policies.",
+        abstract: "Write a readable report: SDG contribution, duplicated programs, conflicts, policies or the SDG tagging review.",
         discussion: """
             sdg: the 17 SDG goals with programs and amounts, the total, the total of \
             programs with goals, programs with no goal, and the counting mode in words.
@@ -26,6 +26,9 @@ struct ReportCommand: AsyncParsableCommand {
             continuing with both years' amounts, renamed or moved candidates (never \
             merged), grades, indicators, goals per program, and per goal the change \
             gross and split.
+            review: SDG tags checked against each program's own words (tagged goals \
+            without evidence, strong evidence for untagged goals, programs with no goal), \
+            each suggestion with its evidence; advice only, never written into the tags.
 
             json: the analytics SQL answer, pretty-printed.
             csv: one flat table (RFC 4180, CRLF line ends) in UTF-8 with a byte-order \
@@ -44,7 +47,7 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("The report: sdg, duplicates, conflicts, policy or compare.", valueName: "report"))
+    @Argument(help: ArgumentHelp("The report: sdg, duplicates, conflicts, policy, compare or review.", valueName: "report"))
     var kind: ReportRequest.Kind
 
     @Option(name: .long, help: ArgumentHelp("Fiscal year: 2023, R5 or 令和5 (default: the newest with listings).", valueName: "year"))

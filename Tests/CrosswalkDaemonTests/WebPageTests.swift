@@ -69,7 +69,7 @@ final class WebPageTests: XCTestCase {
             let port = await daemon.web!.boundPort()
             let search = try await HTTPGet.fetch(port: port, "/search?q=\(HTTPGet.encode("<script>"))")
             let id = try XCTUnwrap(search.body.firstMatch(of: /href="\/program\/(\d+)"/)?.output.1)
-            for target in ["/duplicates?fy=2023", "/?fy=2023", "/sdg/11?fy=2023", "/program/\(id)", "/search?q=\(HTTPGet.encode("<script>"))",
+            for target in ["/duplicates?fy=2023", "/?fy=2023", "/sdg/11?fy=2023", "/review?fy=2023", "/program/\(id)", "/search?q=\(HTTPGet.encode("<script>"))",
                            "/compare?from=2022&to=2023"] {
                 let page = try await HTTPGet.fetch(port: port, target)
                 XCTAssertEqual(page.status, 200, target)

@@ -5,7 +5,7 @@ package import Postgres
 /// Which report, for which year and amounts.
 package struct ReportRequest: Sendable, Equatable {
     package enum Kind: String, Sendable, CaseIterable {
-        case sdg, duplicates, conflicts, policy, compare
+        case sdg, duplicates, conflicts, policy, compare, review
     }
 
     package var kind: Kind
@@ -48,6 +48,7 @@ package struct Report: Sendable {
         case policies(PoliciesReport)
         case policy(PolicyDetailReport)
         case compare(CompareReport)
+        case review(SDGReviewAnswer)
     }
 
     package var json: String
@@ -65,6 +66,7 @@ package struct Report: Sendable {
             content = detail ? .policy(try json.decode(PolicyDetailReport.self, decoder: decoder))
                              : .policies(try json.decode(PoliciesReport.self, decoder: decoder))
         case .compare: content = .compare(try json.decode(CompareReport.self, decoder: decoder))
+        case .review: content = .review(try JSONDecoder().decode(SDGReviewAnswer.self, from: Data(json.text.utf8)))
         }
         return Report(json: json.text, content: content)
     }
@@ -83,6 +85,7 @@ package struct Report: Sendable {
         case .policies(let report): report.document
         case .policy(let report): report.document
         case .compare(let report): report.document
+        case .review(let report): report.document
         }
     }
 
@@ -95,6 +98,7 @@ package struct Report: Sendable {
         case .policies(let report): report.csvTable
         case .policy(let report): report.csvTable
         case .compare(let report): report.csvTable
+        case .review(let report): report.csvTable
         }
     }
 
@@ -156,6 +160,8 @@ extension Analytics {
             let json = try await compare(
                 from: from, to: to, amount: request.amount, organization: request.organization, municipality: request.municipality)
             return try Report.decode(json, kind: .compare)
+        case .review:
+            return try Report.decode(try await sdgReview(fiscalYear: request.fiscalYear, municipality: request.municipality).json(), kind: .review)
         }
     }
 }

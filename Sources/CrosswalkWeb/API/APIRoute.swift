@@ -50,6 +50,7 @@ package struct APIRoute: Sendable {
         APIRoute(path: "/api/conflicts", command: "CONFLICTS", query: year),
         APIRoute(path: "/api/report/sdg", command: "REPORT", fixed: ["SDG"], query: ["fy", "mode", "amount", "org", "muni"]),
         APIRoute(path: "/api/compare", command: "COMPARE", yearPair: true, query: ["amount", "org", "muni"]),
+        APIRoute(path: "/api/review/sdg", command: "REVIEW", fixed: ["SDG"], query: year),
         APIRoute(path: "/api/municipalities", command: "MUNICIPALITIES"),
         APIRoute(path: "/api/syncstatus", command: "SYNCSTATUS"),
     ]

@@ -30,6 +30,9 @@ struct PageRouter: Sendable {
             let answer = try await ask("INDICATORS", selection.arguments(["FY", "MUNI"]))
             return generic("成果指標の進み具合", answer, selection)
         } }
+        router.get("/review") { request, _ in await page(request, path: "/review") { selection in
+            try await report("REVIEW", ["SDG"] + selection.arguments(["FY", "MUNI"]), kind: .review, selection)
+        } }
         router.get("/policy/:code") { request, context in await page(request, path: request.uri.path) { selection in
             let code = PathText.decoded(context.parameters.get("code") ?? "")
             return try await report("POLICY", [code] + selection.arguments(["MUNI"]), kind: .policy, detail: true, selection)

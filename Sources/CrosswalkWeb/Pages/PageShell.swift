@@ -29,7 +29,7 @@ struct PageShell {
 
     static let navigation = [
         ("/", "SDGs別の事業費"), ("/duplicates", "重複掲載"), ("/conflicts", "記載の不一致"), ("/similar", "似ている事業"),
-        ("/indicators", "成果指標"), ("/compare", "前年度との比較"), ("/search", "検索"),
+        ("/indicators", "成果指標"), ("/compare", "前年度との比較"), ("/review", "SDGsタグの点検"), ("/search", "検索"),
     ]
 
     func render(title: String, body: String, template: HTMLReport) -> String {
