@@ -66,6 +66,47 @@ package enum CompactJSON {
         return out
     }
 
+    /// Writes what `encode` returns, in pieces handed to `sink` in order, without ever
+    /// holding the whole output: documents are encoded a window at a time (in parallel
+    /// within the window), and each document's listings and policies are released once
+    /// written, so memory holds the window's JSON, not the batch's.
+    package static func write(documents: consuming [EvaluationDocument], format: String, window: Int = 64,
+                              to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var docs = documents
+        let head: StaticString = "{\"documents\":["
+        sink(UnsafeBufferPointer(start: head.utf8Start, count: head.utf8CodeUnitCount))
+        var start = 0
+        while start < docs.count {
+            let end = min(docs.count, start + window)
+            let part = Array(docs[start..<end])
+            let parts = UnsafeMutableBufferPointer<Writer>.allocate(capacity: part.count)
+            nonisolated(unsafe) let slots = parts
+            let first = start
+            let encodeOne: @Sendable (Int) -> Void = { i in
+                var w = Writer(capacity: 1024 + part[i].listings.count * 2200)
+                if first + i > 0 { w.byte(0x2C) }
+                w.document(part[i])
+                // Each iteration initializes only its own slot.
+                (slots.baseAddress! + i).initialize(to: w)
+            }
+            DispatchQueue.concurrentPerform(iterations: part.count, execute: encodeOne)
+            for i in 0..<part.count {
+                sink(UnsafeBufferPointer(start: parts[i].base, count: parts[i].count))
+                parts[i].free()
+                docs[start + i].listings = []
+                docs[start + i].policies = []
+            }
+            parts.deallocate()
+            start = end
+        }
+        var tail = Writer(capacity: 64)
+        tail.raw("],\"format\":")
+        tail.string(format)
+        tail.raw("}")
+        sink(UnsafeBufferPointer(start: tail.base, count: tail.count))
+        tail.free()
+    }
+
     /// A growable byte buffer (not an Array: no uniqueness or capacity checks through
     /// generic code on every append). Owns its memory: call `free()` once, and do not
     /// use copies.

@@ -84,25 +84,52 @@ struct ParseCommand: ParsableCommand {
             }
         }
         reader.reconcile(&documents)
+        let warnings = strict ? documents.flatMap(\.warnings) : []
 
-        let batch = EvaluationBatch(documents: documents)
-        var output: Data
+        let output = StandardOutput()
         if compact {
-            // Byte-for-byte what EvaluationJSON.encoder(pretty: false) writes, faster.
-            output = Data(CompactJSON.encode(batch))
+            // Byte-for-byte what EvaluationJSON.encoder(pretty: false) writes, written as
+            // it is encoded (the output is never held whole).
+            CompactJSON.write(documents: consume documents, format: EvaluationBatch.formatName, to: output.write)
         } else {
-            output = try EvaluationJSON.encoder(pretty: true).encode(batch)
+            let json = try EvaluationJSON.encoder(pretty: true).encode(EvaluationBatch(documents: documents))
+            json.withUnsafeBytes { output.write($0.bindMemory(to: UInt8.self)) }
         }
-        output.append(0x0A)
-        FileHandle.standardOutput.write(output)
+        output.write([0x0A])
+        if let failure = output.failure {
+            Self.printError("cannot write the output: \(failure)")
+            throw ExitCode(2)
+        }
 
         for message in refused { Self.printError(message) }
         if !refused.isEmpty { throw ExitCode(2) }
-        if strict, documents.contains(where: { !$0.warnings.isEmpty }) {
-            for doc in documents {
-                for warning in doc.warnings { Self.printError("warning: \(warning.message)") }
-            }
+        if strict, !warnings.isEmpty {
+            for warning in warnings { Self.printError("warning: \(warning.message)") }
             throw ExitCode(1)
+        }
+    }
+
+    /// Standard output without buffering or copies: write(2) until every byte is out.
+    /// After the first failure (a closed pipe) the rest is dropped and the failure kept.
+    final class StandardOutput {
+        private(set) var failure: String?
+
+        func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard failure == nil, let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let n = Foundation.write(1, base + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+
+        func write(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { write($0) }
         }
     }
 

@@ -217,6 +217,33 @@ final class CompactJSONTests: XCTestCase {
         XCTAssertEqual(try EvaluationJSON.decoder().decode(EvaluationBatch.self, from: Data(fast)), batch)
     }
 
+    /// The streamed writer hands out, in order and a window at a time, exactly the bytes
+    /// `encode` returns (windows smaller than, equal to and larger than the batch).
+    func testStreamedWriteMatchesEncode() throws {
+        let reader = EvaluationReader()
+        var docs: [EvaluationDocument] = []
+        for i in 0..<7 {
+            docs.append(try reader.read(try Fixture.sample, source: "doc\(i).txt"))
+        }
+        docs[3].warnings.append(ReaderWarning(line: 4, code: "x", message: "quoted \"text\""))
+        reader.reconcile(&docs)
+        let whole = CompactJSON.encode(EvaluationBatch(documents: docs))
+        for window in [1, 3, 7, 64] {
+            var streamed: [UInt8] = []
+            var pieces = 0
+            CompactJSON.write(documents: docs, format: EvaluationBatch.formatName, window: window) {
+                streamed.append(contentsOf: $0)
+                pieces += 1
+            }
+            XCTAssertEqual(streamed, whole, "window \(window)")
+            // Head, one piece per document, tail: nothing is gathered before it is handed out.
+            XCTAssertEqual(pieces, docs.count + 2, "window \(window)")
+        }
+        var empty: [UInt8] = []
+        CompactJSON.write(documents: [], format: EvaluationBatch.formatName) { empty.append(contentsOf: $0) }
+        XCTAssertEqual(empty, CompactJSON.encode(EvaluationBatch(documents: [])))
+    }
+
     /// Every optional key is present (as `null` when nil) at every level.
     func testOptionalFieldsAreExplicitNulls() throws {
         let listing = ListingRecord(
