@@ -244,11 +244,12 @@ def main() -> int:
     ratio = None
     if "crosswalk" in results and "pandas" in results:
         ratio = results["crosswalk"]["mb_per_s"] / results["pandas"]["mb_per_s"]
-        verdict = "meets" if ratio >= 1.5 else "BELOW"
-        print(f"ratio crosswalk/pandas: {ratio:.2f}x ({verdict} the 1.5x target)")
+        print(f"ratio crosswalk/pandas file by file: {ratio:.2f}x (informative: pandas paying a per-file cost)")
         if "pandas-bulk" in results:
+            # The target (issue 13) is against pandas reading the same bytes as one stream.
             bulk = results["crosswalk"]["mb_per_s"] / results["pandas-bulk"]["mb_per_s"]
-            print(f"ratio crosswalk/pandas-bulk: {bulk:.2f}x (informative: pandas without per-file cost)")
+            verdict = "meets" if bulk >= 1.5 else "BELOW"
+            print(f"ratio crosswalk/pandas one stream: {bulk:.2f}x ({verdict} the 1.5x target)")
     elif "crosswalk" not in results:
         why = args.crosswalk_missing or "crosswalk side not run"
         print(f"ratio crosswalk/pandas: n/a ({why})")

@@ -13,11 +13,11 @@
 #   --crosswalk BIN crosswalk binary (default $CROSSWALK_BIN or .build-release/release/crosswalk)
 #   --build         build it first: swift build -c release --product crosswalk --scratch-path .build-release
 #   --no-pandas     skip the pandas side
-#   --no-bulk       skip the informative pandas-bulk row (same bytes, one read_csv per 32 MB)
+#   --no-bulk       skip the pandas-bulk side (same bytes, one read_csv per 32 MB: the target's reference)
 #   --json OUT      also write the results as JSON
 #
 # Prints MB/s (10^6 bytes of input per second) for each side, best of R passes after a
-# page-cache warm-up, and the ratio crosswalk/pandas (target: >= 1.5x). When `crosswalk
+# page-cache warm-up, and the ratio crosswalk/pandas (target: >= 1.5x against pandas-bulk, the one-stream read). When `crosswalk
 # parse` is not available yet, says so and runs the pandas side alone.
 set -euo pipefail
 
