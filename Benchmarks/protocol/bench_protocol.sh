@@ -6,8 +6,8 @@
 # Prints requests/s for each and the ratio crosswalk/redis.
 #
 # Usage: Benchmarks/protocol/bench_protocol.sh [--listings 100000] [--corpus DIR] [--crosswalk BIN] [--work DIR]
-# Needs: a release build, redis-server and redis-benchmark (apt-get install redis-server
-# redis-tools), Python 3, the PostgreSQL server binaries.
+# Needs: a release build, redis-server and redis-benchmark (installed with apt-get when
+# missing), Python 3, the PostgreSQL server binaries.
 set -euo pipefail
 
 listings=100000
@@ -27,6 +27,10 @@ while (($#)); do
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
+# redis-server is the yardstick: installed from Debian when missing (it pulls in redis-tools).
+if ! command -v redis-server >/dev/null && command -v apt-get >/dev/null; then
+    apt-get install -y redis-server >/dev/null || { echo "cannot install redis-server" >&2; exit 2; }
+fi
 for tool in redis-server redis-benchmark redis-cli; do
     command -v $tool >/dev/null || { echo "$tool missing: apt-get install redis-server redis-tools" >&2; exit 2; }
 done

@@ -267,16 +267,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Writes replies from the head of the queue while they are ready, then flushes once.
-    /// The batch's bytes stop counting as queued when its last write completes (writes
-    /// complete in order), which also resumes work held for room.
+    /// Small replies are gathered into one buffer (up to `gatherLimit`), so a pipelined
+    /// batch leaves in one write instead of one per reply. The batch's bytes stop counting
+    /// as queued when its last write completes (writes complete in order), which also
+    /// resumes work held for room.
     private func writeReadyReplies(context: ChannelHandlerContext) -> Bool {
         var batch = 0
-        var last: ByteBuffer?
-        while let head = slots.first, let reply = head.reply {
+        var pending: ByteBuffer?
+        while let head = slots.first, var reply = head.reply {
             slots.removeFirst()
             firstSeq += 1
             if head.closeAfter {
-                if let last { writeBatch(last, bytes: batch, context: context) }
+                if let pending { writeBatch(pending, bytes: batch, context: context) }
                 stopParsing = true
                 closed = true
                 jobs.removeAll()
@@ -288,14 +290,22 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 }
                 return true
             }
-            if let previous = last { context.write(wrapOutboundOut(previous), promise: nil) }
-            last = reply
             batch += reply.readableBytes
+            if var gathered = pending, gathered.readableBytes + reply.readableBytes <= Self.gatherLimit {
+                gathered.writeBuffer(&reply)
+                pending = gathered
+            } else {
+                if let previous = pending { context.write(wrapOutboundOut(previous), promise: nil) }
+                pending = reply
+            }
         }
-        guard let last else { return false }
-        writeBatch(last, bytes: batch, context: context)
+        guard let pending else { return false }
+        writeBatch(pending, bytes: batch, context: context)
         return true
     }
+
+    /// Replies gathered into one write at most; larger ones are written as they are, not copied.
+    private static let gatherLimit = 64 * 1024
 
     private func writeBatch(_ last: ByteBuffer, bytes: Int, context: ChannelHandlerContext) {
         let done = context.eventLoop.makePromise(of: Void.self)
