@@ -65,7 +65,7 @@ size=$(python3 - $cw_port <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"*2\r\n$3\r\nSDG\r\n$2\r\n11\r\n")
-s.settimeout(5)
+s.settimeout(600)  # the first SDG 11 is computed cold: minutes on a loaded machine
 data = b""
 try:
     while True:
