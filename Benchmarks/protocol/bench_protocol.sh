@@ -6,8 +6,8 @@
 # Prints requests/s for each and the ratio crosswalk/redis.
 #
 # Usage: Benchmarks/protocol/bench_protocol.sh [--listings 100000] [--corpus DIR] [--crosswalk BIN] [--work DIR]
-# Needs: a release build, redis-server and redis-benchmark (apt-get install redis-server
-# redis-tools), Python 3, the PostgreSQL server binaries.
+# Needs: a release build, redis-server and redis-benchmark (installed with apt-get when
+# missing), Python 3, the PostgreSQL server binaries.
 set -euo pipefail
 
 listings=100000
@@ -27,6 +27,10 @@ while (($#)); do
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
+# redis-server is the yardstick: installed from Debian when missing (it pulls in redis-tools).
+if ! command -v redis-server >/dev/null && command -v apt-get >/dev/null; then
+    apt-get install -y redis-server >/dev/null || { echo "cannot install redis-server" >&2; exit 2; }
+fi
 for tool in redis-server redis-benchmark redis-cli; do
     command -v $tool >/dev/null || { echo "$tool missing: apt-get install redis-server redis-tools" >&2; exit 2; }
 done
@@ -61,7 +65,7 @@ size=$(python3 - $cw_port <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"*2\r\n$3\r\nSDG\r\n$2\r\n11\r\n")
-s.settimeout(5)
+s.settimeout(600)  # the first SDG 11 is computed cold: minutes on a loaded machine
 data = b""
 try:
     while True:

@@ -28,6 +28,21 @@ package struct Analytics: Sendable {
             [fiscalYear, amount.rawValue, mode.rawValue, organization, municipality])
     }
 
+    /// The gross SDG report without its program lists: the 17 goals (and the programs with
+    /// none) with counts and amounts, a few KB where the full report lists every program.
+    package func sdgSummary(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
+        try await call(
+            """
+            SELECT r - 'goals' - 'no_goal'
+                   || jsonb_build_object(
+                       'goals', (SELECT jsonb_agg(g - 'program_list' ORDER BY n)
+                                 FROM jsonb_array_elements(r->'goals') WITH ORDINALITY AS e(g, n)),
+                       'no_goal', (r->'no_goal') - 'program_list') AS answer
+            FROM crosswalk_sdg_report($1, $2, 'gross', NULL, $3) AS r
+            """,
+            [fiscalYear, amount.rawValue, municipality])
+    }
+
     package func goalPrograms(goal: Int, fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
         try await call("SELECT crosswalk_goal_programs($1, $2, $3) AS answer", [goal, fiscalYear, municipality])
     }

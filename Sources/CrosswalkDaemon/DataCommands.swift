@@ -30,8 +30,8 @@ package enum DataCommands {
             summary: "The 17 goals with program counts and amounts (gross; a program counts once).", arity: 0...6
         ) { request in
             let arguments = try Arguments(request, positional: 0, options: ["FY", "AMOUNT", "MUNI"])
-            return try reply(await analytics.sdgReport(
-                fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), mode: .gross, municipality: arguments.municipality))
+            return try reply(await analytics.sdgSummary(
+                fiscalYear: try arguments.fiscalYear(), amount: try arguments.amount(), municipality: arguments.municipality))
         }
         registry.register(
             "SDG", usage: "SDG <1-17> [FY n] [MUNI name|code]",

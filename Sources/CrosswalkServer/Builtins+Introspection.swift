@@ -81,8 +81,18 @@ extension BuiltinCommands {
             if wanted.isEmpty { return .array(registry.all.map(entry)) }
             return .array(wanted.map { registry.command(named: $0).map(entry) ?? .null })
         case "DOCS":
-            // An empty map: clients fall back to no hints.
-            return .array([])
+            // Redis's shape: name → {summary, since, group, syntax}; arguments are not
+            // described one by one (clients then show no hints), the syntax line says it all.
+            let wanted = args.dropFirst()
+            let commands = wanted.isEmpty ? registry.all : wanted.compactMap { registry.command(named: $0) }
+            return .object(commands.map { c in
+                (c.name.lowercased(), .object([
+                    ("summary", .string(c.summary)),
+                    ("since", .string("0.1.0")),
+                    ("group", .string(BuiltinCommands.all.contains { $0.name == c.name } ? "connection" : "crosswalk")),
+                    ("syntax", .string(c.usage)),
+                ]))
+            })
         default:
             return .error("ERR unknown subcommand '\(args[0])'. Try COMMAND HELP.")
         }

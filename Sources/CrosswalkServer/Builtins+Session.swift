@@ -13,8 +13,30 @@ extension BuiltinCommands {
 
     /// `AUTH [user] <token>`: the user name Redis clients send is ignored.
     @Sendable static func auth(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+        if let refused = throttled(&session, request, server) { return refused }
         let outcome = session.authenticate(token: request.arguments[request.arguments.count - 1], configuration: server.configuration)
+        recordAttempt(outcome, session: session, server: server)
         return authReply(outcome, session: session, request: request, server: server)
+    }
+
+    /// The reply when the client's address is locked out of AUTH for now (`AuthThrottle`); the
+    /// token is not compared, and the attempt counts toward the connection's limit.
+    private static func throttled(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply? {
+        guard case .refused(let seconds) = server.authThrottle.admit(session.remoteHost) else { return nil }
+        session.countRefusedAttempt()
+        request.logger.warning("authentication refused: too many failures from this address", metadata: ["retry_after_s": "\(seconds)"])
+        return SessionReply(
+            .error("ERR too many failed AUTH attempts from this address; try again in \(seconds) s"),
+            errorKind: "auth_throttled",
+            closesConnection: session.hasTooManyAuthFailures(limit: server.configuration.maxAuthFailures))
+    }
+
+    private static func recordAttempt(_ outcome: Session.AuthOutcome, session: Session, server: ServerContext) {
+        switch outcome {
+        case .authenticated, .authenticatedAsAdmin: server.authThrottle.record(session.remoteHost, succeeded: true)
+        case .wrongToken: server.authThrottle.record(session.remoteHost, succeeded: false)
+        case .nothingConfigured: break
+        }
     }
 
     /// The reply to an authentication attempt, from AUTH or from HELLO's AUTH option (which
@@ -47,7 +69,14 @@ extension BuiltinCommands {
     }
 
     @Sendable static func hello(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
-        switch session.hello(request.arguments, configuration: server.configuration) {
+        let authenticates = request.arguments.dropFirst().contains { $0.uppercased() == "AUTH" }
+        if authenticates, let refused = throttled(&session, request, server) { return refused }
+        let outcome = session.hello(request.arguments, configuration: server.configuration)
+        switch outcome {
+        case .authFailed(let auth), .agreed(auth: .some(let auth)): recordAttempt(auth, session: session, server: server)
+        default: break
+        }
+        switch outcome {
         case .unsupportedVersion:
             return SessionReply(
                 .error("NOPROTO unsupported protocol version; RESP2 (HELLO 2) and RESP3 (HELLO 3) are spoken"),

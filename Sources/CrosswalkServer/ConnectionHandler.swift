@@ -5,8 +5,10 @@ import NIOCore
 /// each command's work from its table entry, and writes replies strictly in request order.
 /// What the commands do, the session included, lives in the command table and `Session`.
 ///
-/// Backpressure: while `maxPendingReplies` replies are unanswered, or the socket is not
-/// writable, no more requests are parsed and no more bytes are read.
+/// Backpressure: while `maxPendingReplies` replies are unanswered, the socket is not
+/// writable, or more reply bytes than allowed wait to be sent (`maxQueuedReplyBytes` here,
+/// `maxTotalQueuedReplyBytes` over all connections), no more requests are parsed or run and
+/// no more bytes are read. A client that does not read its replies is simply not read from.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -50,6 +52,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var draining = false
     private var closed = false
     private var pumping = false
+    /// Bytes of replies that are ready but not yet written to the socket (in `slots` or in
+    /// the channel's outbound buffer); also counted in `server.queuedReplyBytes`.
+    private var queuedBytes = 0
 
     init(server: ServerContext, id: UInt64) {
         self.server = server
@@ -67,7 +72,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         let remoteAddress = context.channel.remoteAddress.map { "\($0)" }
-        session = Session(connectionID: id, remoteAddress: remoteAddress, configuration: server.configuration)
+        session = Session(
+            connectionID: id, remoteAddress: remoteAddress, remoteHost: context.channel.remoteAddress?.ipAddress,
+            configuration: server.configuration)
         if let remoteAddress { logger[metadataKey: "remote"] = "\(remoteAddress)" }
     }
 
@@ -81,7 +88,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         runningTask?.cancel()
         runningTask = nil
         jobs.removeAll()
-        slots.removeAll()
+        dropSlots()
         buffer = nil
         logger.debug("connection closed")
         context.fireChannelInactive()
@@ -159,7 +166,33 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func canRead(_ context: ChannelHandlerContext) -> Bool {
         !stopParsing && !closed && !inputClosed && slots.count < server.configuration.maxPendingReplies
-            && context.channel.isWritable
+            && context.channel.isWritable && hasReplyRoom
+    }
+
+    /// Whether queued reply bytes leave room for more work. A connection with nothing queued
+    /// always has room, so one large reply still goes out and no connection waits on others:
+    /// one held by the total has bytes of its own queued, and their write wakes it.
+    private var hasReplyRoom: Bool {
+        let configuration = server.configuration
+        return queuedBytes == 0
+            || (queuedBytes < configuration.maxQueuedReplyBytes
+                && server.queuedReplyBytes.current < configuration.maxTotalQueuedReplyBytes)
+    }
+
+    private func enqueued(_ reply: ByteBuffer) {
+        queuedBytes += reply.readableBytes
+        server.queuedReplyBytes.add(reply.readableBytes)
+    }
+
+    private func sent(_ bytes: Int) {
+        queuedBytes -= bytes
+        server.queuedReplyBytes.remove(bytes)
+    }
+
+    /// Forgets every pending reply; those ready but never written stop counting as queued.
+    private func dropSlots() {
+        for slot in slots { if let reply = slot.reply { sent(reply.readableBytes) } }
+        slots.removeAll()
     }
 
     /// Parse what can be parsed, write what is ready, repeat until nothing moves; then resume
@@ -174,6 +207,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             if !parsed && !wrote { break }
         }
         guard !closed else { return }
+        startNextJob(context: context)  // one held for room
         if slots.isEmpty && (draining || inputClosed) {
             closed = true
             context.close(promise: nil)
@@ -188,7 +222,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func parseRequests(context: ChannelHandlerContext) -> Bool {
         var progress = false
         while !stopParsing, !closed, slots.count < server.configuration.maxPendingReplies,
-            context.channel.isWritable, var input = buffer, input.readableBytes > 0
+            context.channel.isWritable, hasReplyRoom, var input = buffer, input.readableBytes > 0
         {
             let outcome = parser.parse(input, atEOF: inputClosed)
             if case .needMore = outcome {} else { partialSince = nil }
@@ -232,28 +266,54 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Writes replies from the head of the queue while they are ready.
+    /// Writes replies from the head of the queue while they are ready, then flushes once.
+    /// Small replies are gathered into one buffer (up to `gatherLimit`), so a pipelined
+    /// batch leaves in one write instead of one per reply. The batch's bytes stop counting
+    /// as queued when its last write completes (writes complete in order), which also
+    /// resumes work held for room.
     private func writeReadyReplies(context: ChannelHandlerContext) -> Bool {
-        var wrote = false
-        while let head = slots.first, let reply = head.reply {
+        var batch = 0
+        var pending: ByteBuffer?
+        while let head = slots.first, var reply = head.reply {
             slots.removeFirst()
             firstSeq += 1
             if head.closeAfter {
+                if let pending { writeBatch(pending, bytes: batch, context: context) }
                 stopParsing = true
                 closed = true
                 jobs.removeAll()
-                slots.removeAll()
+                dropSlots()
                 buffer = nil
                 context.writeAndFlush(wrapOutboundOut(reply)).assumeIsolated().whenComplete { _ in
+                    self.sent(reply.readableBytes)
                     context.close(promise: nil)
                 }
                 return true
             }
-            context.write(wrapOutboundOut(reply), promise: nil)
-            wrote = true
+            batch += reply.readableBytes
+            if var gathered = pending, gathered.readableBytes + reply.readableBytes <= Self.gatherLimit {
+                gathered.writeBuffer(&reply)
+                pending = gathered
+            } else {
+                if let previous = pending { context.write(wrapOutboundOut(previous), promise: nil) }
+                pending = reply
+            }
         }
-        if wrote { context.flush() }
-        return wrote
+        guard let pending else { return false }
+        writeBatch(pending, bytes: batch, context: context)
+        return true
+    }
+
+    /// Replies gathered into one write at most; larger ones are written as they are, not copied.
+    private static let gatherLimit = 64 * 1024
+
+    private func writeBatch(_ last: ByteBuffer, bytes: Int, context: ChannelHandlerContext) {
+        let done = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(last), promise: done)
+        done.futureResult.assumeIsolated().whenComplete { _ in
+            self.sent(bytes)
+            if !self.closed { self.pump(context: context) }
+        }
     }
 
     private func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, context: ChannelHandlerContext)
@@ -282,6 +342,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     ) {
         if closeAfter { stopParsing = true }
         let bytes = encode(value, framing: framing, format: session.replyFormat(for: framing), context: context)
+        enqueued(bytes)
         slots.append(Slot(reply: bytes, closeAfter: closeAfter))
     }
 
@@ -293,10 +354,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Decides what to do with one request, in request order.
     private func dispatch(framing: Framing, args: [String], context: ChannelHandlerContext) {
         let verb = args[0].uppercased()
-        let arguments = Array(args.dropFirst())
+        var arguments = Array(args.dropFirst())
         let configuration = server.configuration
 
         guard let command = server.registry.command(named: verb) else {
+            // Before AUTH nothing about the command table is told, not even what is unknown.
+            if !session.isAuthenticated {
+                fail("noauth", "NOAUTH Authentication required.", framing: framing, context: context)
+                return
+            }
             fail("unknown_command", "ERR unknown command '\(Self.clip(args[0]))'", framing: framing, context: context)
             return
         }
@@ -310,6 +376,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 "noperm", "NOPERM this command needs admin access: AUTH <admin-token> first",
                 framing: framing, context: context)
             return
+        }
+        // An application command's answer can be taken in parts (`ReplyPage`).
+        var page: ReplyPage?
+        if case .answer = command.work {
+            do {
+                (page, arguments) = try ReplyPage.take(from: arguments)
+            } catch {
+                fail("wrong_arguments", error.description, framing: framing, context: context)
+                return
+            }
         }
         guard command.accepts(arguments) else {
             fail("wrong_arguments", command.wrongArgumentsMessage, framing: framing, context: context)
@@ -327,7 +403,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             let reply = run(&session, request, server)
             if let kind = reply.errorKind { server.stats.error(kind) }
             appendReply(reply.value, framing: framing, closeAfter: reply.closesConnection, context: context)
-        case .answer(let work):
+        case .answer(let whole):
+            let work = page.map { page in
+                { @Sendable (request: Request, server: ServerContext) async throws -> ReplyValue in
+                    try page.apply(to: try await whole(request, server), command: request.command)
+                }
+            } ?? whole
             let seq = firstSeq + slots.count
             slots.append(Slot(reply: nil, closeAfter: false))
             jobs.append(Job(seq: seq, request: request, wrongArgumentsMessage: command.wrongArgumentsMessage, work: work))
@@ -335,9 +416,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Runs queued commands one at a time, off the event loop.
+    /// Runs queued commands one at a time, off the event loop, while replies leave room.
     private func startNextJob(context: ChannelHandlerContext) {
-        guard runningTask == nil, !closed, let job = jobs.popFirst() else { return }
+        guard runningTask == nil, !closed, hasReplyRoom, let job = jobs.popFirst() else { return }
         let promise = context.eventLoop.makePromise(of: ReplyValue.self)
         let work = job.work
         let request = job.request
@@ -369,8 +450,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             let index = job.seq - self.firstSeq
             if index >= 0, index < self.slots.count {
-                self.slots[self.slots.index(self.slots.startIndex, offsetBy: index)].reply = self.encode(
-                    value, framing: request.framing, format: request.replyFormat, context: context)
+                let reply = self.encode(value, framing: request.framing, format: request.replyFormat, context: context)
+                self.enqueued(reply)
+                self.slots[self.slots.index(self.slots.startIndex, offsetBy: index)].reply = reply
             }
             self.startNextJob(context: context)
             self.pump(context: context)

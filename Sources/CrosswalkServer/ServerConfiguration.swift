@@ -21,8 +21,15 @@ package struct ServerConfiguration: Sendable {
     package var idleTimeout: Duration?
     /// Stop reading from a connection while this many replies are pending.
     package var maxPendingReplies: Int
+    /// Stop taking work on a connection while this many bytes of its replies wait to be
+    /// sent (one reply is always allowed, however large, so a big answer still goes out).
+    package var maxQueuedReplyBytes: Int
+    /// The same bound over all connections together.
+    package var maxTotalQueuedReplyBytes: Int
     /// After this many failed `AUTH` attempts a connection is closed.
     package var maxAuthFailures: Int
+    /// Failed `AUTH` attempts per client address and in total (see `AuthThrottle`).
+    package var authThrottle: AuthThrottle.Settings
     /// How long a graceful shutdown waits for in-flight replies before closing connections.
     package var shutdownGracePeriod: Duration
     /// Shown by INFO and HELLO.
@@ -39,7 +46,10 @@ package struct ServerConfiguration: Sendable {
         maxConnections: Int = 1024,
         idleTimeout: Duration? = .seconds(300),
         maxPendingReplies: Int = 1024,
+        maxQueuedReplyBytes: Int = 4 << 20,
+        maxTotalQueuedReplyBytes: Int = 128 << 20,
         maxAuthFailures: Int = 10,
+        authThrottle: AuthThrottle.Settings = AuthThrottle.Settings(),
         shutdownGracePeriod: Duration = .seconds(10),
         serverName: String = "crosswalk",
         serverVersion: String = "0.1.0"
@@ -53,7 +63,10 @@ package struct ServerConfiguration: Sendable {
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.maxPendingReplies = maxPendingReplies
+        self.maxQueuedReplyBytes = maxQueuedReplyBytes
+        self.maxTotalQueuedReplyBytes = maxTotalQueuedReplyBytes
         self.maxAuthFailures = maxAuthFailures
+        self.authThrottle = authThrottle
         self.shutdownGracePeriod = shutdownGracePeriod
         self.serverName = serverName
         self.serverVersion = serverVersion

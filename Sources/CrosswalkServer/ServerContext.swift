@@ -9,6 +9,10 @@ final class ServerContext: Sendable {
     let stats: ServerStats
     let logger: Logger
     let infoProvider: InfoProvider?
+    /// Reply bytes waiting to be sent, over all connections.
+    let queuedReplyBytes: QueuedReplyBytes
+    /// Failed AUTH attempts by client address.
+    let authThrottle: AuthThrottle
     private let ids = NIOLockedValueBox<UInt64>(0)
     private let port = NIOLockedValueBox<Int?>(nil)
 
@@ -21,6 +25,8 @@ final class ServerContext: Sendable {
         self.stats = stats
         self.logger = logger
         self.infoProvider = infoProvider
+        self.authThrottle = AuthThrottle(settings: configuration.authThrottle)
+        self.queuedReplyBytes = QueuedReplyBytes(logger: logger)
     }
 
     func nextConnectionID() -> UInt64 {

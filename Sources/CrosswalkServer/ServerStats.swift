@@ -11,7 +11,7 @@ package final class ServerStats: Sendable {
         package var commands: [String: Int] = [:]
         package var commandsTotal = 0
         /// Error replies sent, by kind: `protocol`, `unknown_command`, `wrong_arguments`,
-        /// `noauth`, `noperm`, `auth_failed`, `command`, `internal`.
+        /// `noauth`, `noperm`, `auth_failed`, `auth_throttled`, `command`, `internal`.
         package var errors: [String: Int] = [:]
         package var errorsTotal = 0
     }

@@ -24,6 +24,8 @@ package struct Session: Sendable, Equatable {
 
     package let connectionID: UInt64
     package let remoteAddress: String?
+    /// The client's IP address without its port: what failed AUTH attempts are counted by.
+    package let remoteHost: String?
     package private(set) var isAuthenticated: Bool
     package private(set) var isAdmin = false
     package private(set) var outputMode = OutputMode.auto
@@ -50,9 +52,12 @@ package struct Session: Sendable, Equatable {
     }
 
     /// A new connection: authenticated from the start only when no password is configured.
-    package init(connectionID: UInt64, remoteAddress: String? = nil, configuration: ServerConfiguration) {
+    package init(
+        connectionID: UInt64, remoteAddress: String? = nil, remoteHost: String? = nil, configuration: ServerConfiguration
+    ) {
         self.connectionID = connectionID
         self.remoteAddress = remoteAddress
+        self.remoteHost = remoteHost
         self.isAuthenticated = !configuration.requiresAuth
     }
 
@@ -91,6 +96,12 @@ package struct Session: Sendable, Equatable {
         return .wrongToken
     }
 
+    /// An attempt refused before its token was compared (the address is locked out) still
+    /// counts toward the connection's limit.
+    package mutating func countRefusedAttempt() {
+        authFailures += 1
+    }
+
     /// `OUTPUT <mode>`; an unknown mode falls back to `auto` (the command validates first).
     package mutating func setOutput(_ mode: String) {
         outputMode = OutputMode(rawValue: mode.lowercased()) ?? .auto
@@ -127,7 +138,9 @@ package struct Session: Sendable, Equatable {
                 return .malformed
             }
         }
-        if configuration.requiresAuth && !isAuthenticated { return .notAuthenticated }
+        // Bare `HELLO` (what clients send to learn the server) is public; a version switch
+        // before AUTH is not, as in Redis.
+        if configuration.requiresAuth && !isAuthenticated && !arguments.isEmpty { return .notAuthenticated }
         respVersion = version
         return .agreed(auth: auth)
     }

@@ -54,6 +54,14 @@ final class DaemonTests: XCTestCase {
             XCTAssertEqual((sdg["programs"] as? [Any])?.count, 2)
             let sdgs = try await ask(port, "SDGS FY 2023")
             XCTAssertEqual((sdgs["goals"] as? [Any])?.count, 17)
+            // The summary: counts and amounts per goal, as REPORT SDG's gross mode, no program lists.
+            let summaryGoals = try XCTUnwrap(sdgs["goals"] as? [[String: Any]])
+            XCTAssertEqual(summaryGoals.map { $0["goal"] as? Int }, Array(1...17))
+            XCTAssertEqual(summaryGoals[10]["programs"] as? Int, 2)
+            XCTAssertEqual((summaryGoals[10]["thousand_yen"] as? NSNumber)?.doubleValue, 24_467)
+            XCTAssertTrue(summaryGoals.allSatisfy { $0["program_list"] == nil }, "\(summaryGoals[10])")
+            XCTAssertEqual(sdgs["total_thousand_yen"] as? Int, 290_665)
+            XCTAssertNil((sdgs["no_goal"] as? [String: Any])?["program_list"])
             let policies = try await ask(port, "POLICIES")
             XCTAssertEqual((policies["policies"] as? [Any])?.count, 3)
             // Codes match in either width.

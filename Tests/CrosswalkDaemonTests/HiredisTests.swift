@@ -35,6 +35,7 @@ final class HiredisTests: XCTestCase {
                 [
                     "ok auth", "ok ping", "ok report total is an integer", "ok report has 17 goals",
                     "ok goal 5 amount is the decimal text", "ok error reply", "ok 17 pipelined requests answered in order",
+                    "ok 17 goals taken in 4 pipelined pages",
                 ])
         }
     }

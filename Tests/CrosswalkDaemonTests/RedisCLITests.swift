@@ -55,6 +55,19 @@ final class RedisCLITests: XCTestCase {
         }
     }
 
+    /// The last page of the 17 goals, cut to the goal number: what a shell script pages with.
+    func testALargeReplyTakenInPartsWithLimitOffsetAndFields() async throws {
+        try await withRedisCLI { cli in
+            let page = lines(try await cli(["-a", Self.password, "SDGS", "FY", "2023", "LIMIT", "5", "OFFSET", "15", "FIELDS", "goal"], ""))
+            let goals = try XCTUnwrap(page.firstIndex(of: "goals"), "\(page)")
+            XCTAssertEqual(Array(page[(goals + 1)...].prefix(4)), ["goal", "16", "goal", "17"], "\(page)")
+            XCTAssertNotEqual(page[goals + 5], "goal", "\(page)")
+            let total = try XCTUnwrap(page.firstIndex(of: "total"), "\(page)")
+            XCTAssertEqual(page[total + 1], "17")
+            XCTAssertFalse(page.contains("name_ja"), "\(page)")
+        }
+    }
+
     func testAuthAndNameThroughHelloThenCommandsFromStandardInput() async throws {
         try await withRedisCLI { cli in
             let session = try await cli([], "HELLO 3 AUTH default \(Self.password) SETNAME report-job\nSDG 13\nCLIENT GETNAME\nPING\n")

@@ -42,6 +42,14 @@ final class RedisPyTests: XCTestCase {
         replies = pipe.execute()
         out["pipelined_goals"] = [as_dict(reply)["goal"] for reply in replies[:-1]]
         out["pipelined_ping"] = replies[-1]
+        # A list taken in pages: pipelined, each entry cut to two fields, the total read from the first.
+        pipe = r.pipeline(transaction=False)
+        for offset in range(0, 17, 4):
+            pipe.execute_command("SDGS", "FY", "2023", "LIMIT", 4, "OFFSET", offset, "FIELDS", "goal,programs")
+        pages = [as_dict(reply) for reply in pipe.execute()]
+        out["page_total"] = as_dict(pages[0]["page"])["total"]
+        out["paged_goals"] = [as_dict(goal)["goal"] for page in pages for goal in page["goals"]]
+        out["paged_fields"] = sorted(as_dict(pages[0]["goals"][0]).keys())
         commands = r.info("commands")
         out["cmd_auth"] = commands.get("cmd_auth", 0)
         out["cmd_hello"] = commands.get("cmd_hello", 0)
@@ -72,6 +80,9 @@ final class RedisPyTests: XCTestCase {
         XCTAssertEqual(out["error"] as? String, "NOTFOUND no policy 'nope'")
         XCTAssertEqual(out["pipelined_goals"] as? [Int], Array(1...17))
         XCTAssertEqual(out["pipelined_ping"] as? Bool, true)
+        XCTAssertEqual(out["page_total"] as? Int, 17)
+        XCTAssertEqual(out["paged_goals"] as? [Int], Array(1...17))
+        XCTAssertEqual(out["paged_fields"] as? [String], ["goal", "programs"])
         XCTAssertEqual(out["wrong_password"] as? String, "invalid password")
     }
 

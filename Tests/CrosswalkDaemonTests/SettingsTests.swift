@@ -126,6 +126,24 @@ final class SettingsTests: XCTestCase {
         assertError(["crosswalk.conf:4: log-format takes one of logfmt, json, not 'xml'"]) { _ = try settings.logging() }
     }
 
+    /// A file line hidden by a flag or variable is still checked: it would start to count the
+    /// day the flag is dropped, so it is reported now, with its line.
+    func testABadValueInTheFileIsReportedEvenWhenAFlagOverridesIt() throws {
+        let conf = try file("port = 99999\nidle-timeout = soon\n")
+        let settings = try Settings(flags: [.port: ["7300"]], environment: ["CROSSWALK_IDLE_TIMEOUT": "60s"], file: conf)
+        XCTAssertEqual(settings.text(.port), "7300")
+        assertError(["crosswalk.conf:1: port takes a whole number from 0 to 65535, not '99999'"]) {
+            _ = try Daemon.Configuration(settings: settings)
+        }
+        assertError(["crosswalk.conf:2: idle-timeout takes a duration"]) { _ = try settings.duration(.idleTimeout) }
+        // A bad variable under a good flag likewise.
+        let environment = try Settings(flags: [.port: ["7300"]], environment: ["CROSSWALK_PORT": "port"], file: nil)
+        assertError(["CROSSWALK_PORT: port takes a whole number"]) { _ = try environment.integer(.port, in: 0...65535) }
+        // Good values in every layer: the one in force wins, as before.
+        let good = try Settings(flags: [.port: ["7300"]], environment: ["CROSSWALK_PORT": "7200"], file: try file("port = 7100"))
+        XCTAssertEqual(try good.integer(.port, in: 0...65535), 7300)
+    }
+
     func testSecretsAreNotEchoedInErrors() throws {
         let settings = try Settings(flags: [:], environment: ["CROSSWALK_PASSWORD": "hunter2-secret"], file: nil)
         assertError(["CROSSWALK_PASSWORD: password"]) { _ = try settings.integer(.password, in: 0...1) }

@@ -1,4 +1,5 @@
 import CrosswalkServer
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -74,6 +75,42 @@ final class ProtocolTests: XCTestCase {
             + "*4\r\n$11\r\ngoal_number\r\n:11\r\n$5\r\nshare\r\n:1\r\n"
         let gotTable = try await client.read(matching: table)
         XCTAssertEqual(gotTable, table)
+    }
+
+    /// `LIMIT`, `OFFSET` and `FIELDS` at the end of any application command: the list cut
+    /// to the page and its entries to the fields, with the total so a client can page.
+    func testLimitOffsetAndFieldsTakeAListInParts() async throws {
+        let (_, port) = try await startServer(self)
+        let client = try await TestClient.connect(port: port)
+        let requests = [
+            "ARGS a b c d e LIMIT 2 OFFSET 1", "ARGS a b c OFFSET 5", "TABLE FIELDS goal_number,share LIMIT 1 OFFSET 1",
+            "TABLE fields label", "TABLE FIELDS nope", "ARGS LIMIT x", "ARGS a OFFSET -1", "TABLE FIELDS a,,b",
+            "NUMBER LIMIT 1", "SDG 3 FY 2024 LIMIT 1", "ARGS a LIMIT 1 LIMIT 2",
+        ]
+        try await client.send(requests.map { $0 + "\r\n" }.joined())
+        var replies: [String] = []
+        for _ in requests { replies.append(try await client.readLine()) }
+        XCTAssertEqual(replies, [
+            #"{"ok":true,"page":{"list":null,"total":5,"offset":1,"limit":2,"fields":null},"result":["b","c"]}"#,
+            #"{"ok":true,"page":{"list":null,"total":3,"offset":5,"limit":null,"fields":null},"result":[]}"#,
+            #"{"ok":true,"fiscal_year":2024,"flagged":true,"rows":[{"goal_number":11,"share":1}],"page":{"list":"rows","total":2,"offset":1,"limit":1,"fields":["goal_number","share"]}}"#,
+            #"{"ok":true,"fiscal_year":2024,"flagged":true,"rows":[{"label":"健康"},{}],"page":{"list":"rows","total":2,"offset":0,"limit":null,"fields":["label"]}}"#,
+            #"{"ok":false,"error":"ERR FIELDS: no field 'nope'; the fields are goal_number,label,share"}"#,
+            #"{"ok":false,"error":"ERR LIMIT takes a whole number from 0, not 'x'"}"#,
+            #"{"ok":false,"error":"ERR OFFSET takes a whole number from 0, not '-1'"}"#,
+            #"{"ok":false,"error":"ERR FIELDS takes field names separated by commas, such as name,thousand_yen, not 'a,,b'"}"#,
+            #"{"ok":false,"error":"ERR NUMBER's reply has no list to take in parts (LIMIT, OFFSET, FIELDS)"}"#,
+            #"{"ok":false,"error":"ERR SDG's reply has no list to take in parts (LIMIT, OFFSET, FIELDS)"}"#,
+            // A keyword given twice: only the last is the page's, the first is the command's argument.
+            #"{"ok":true,"page":{"list":null,"total":3,"offset":0,"limit":2,"fields":null},"result":["a","LIMIT"]}"#,
+        ])
+        // Over RESP the page is one more key of the object (a map in RESP3).
+        try await client.send(resp("ARGS", "x", "y", "LIMIT", "1"))
+        let page =
+            "*4\r\n$4\r\npage\r\n*10\r\n$4\r\nlist\r\n$-1\r\n$5\r\ntotal\r\n:2\r\n$6\r\noffset\r\n:0\r\n"
+            + "$5\r\nlimit\r\n:1\r\n$6\r\nfields\r\n$-1\r\n$6\r\nresult\r\n*1\r\n$1\r\nx\r\n"
+        let got = try await client.read(matching: page)
+        XCTAssertEqual(got, page)
     }
 
     func testQuotedArgumentsAndEscapes() async throws {
@@ -194,12 +231,33 @@ final class ProtocolTests: XCTestCase {
 
     // MARK: Built-ins
 
+    /// `COMMAND DOCS` as Redis shapes it (redis-cli reads it for its hints): name → summary,
+    /// since, group and the syntax line.
+    func testCommandDocsDescribesEachCommand() async throws {
+        let (_, port) = try await startServer(self)
+        let client = try await TestClient.connect(port: port)
+        try await client.send(resp("COMMAND", "DOCS", "sdg", "ping"))
+        func bulk(_ text: String) -> String { "$\(text.utf8.count)\r\n\(text)\r\n" }
+        let expected =
+            "*4\r\n" + bulk("sdg") + "*8\r\n" + bulk("summary") + bulk("One goal.") + bulk("since") + bulk("0.1.0")
+            + bulk("group") + bulk("crosswalk") + bulk("syntax") + bulk("SDG <1-17> [FY n]")
+            + bulk("ping") + "*8\r\n" + bulk("summary")
+        let got = try await client.read(matching: expected)
+        XCTAssertEqual(got, expected)
+        let inline = try await TestClient.connect(port: port)
+        try await inline.send("COMMAND DOCS\r\n")
+        let line = try await inline.readLine()
+        let all = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], line)
+        XCTAssertEqual(all.count - 1, 21, "every command but the ok key")
+        XCTAssertEqual((all["quit"] as? [String: Any])?["group"] as? String, "connection")
+    }
+
     func testClientProbesGetHarmlessAnswers() async throws {
         let (_, port) = try await startServer(self)
         let client = try await TestClient.connect(port: port)
         try await client.send(
             resp("CLIENT", "SETNAME", "tester") + resp("CLIENT", "GETNAME") + resp("CLIENT", "SETINFO", "LIB-NAME", "x")
-                + resp("SELECT", "0") + resp("SELECT", "3") + resp("COMMAND", "DOCS") + resp("COMMAND", "COUNT"))
+                + resp("SELECT", "0") + resp("SELECT", "3") + resp("COMMAND", "DOCS", "nosuch") + resp("COMMAND", "COUNT"))
         let expected =
             "+OK\r\n" + "$6\r\ntester\r\n" + "+OK\r\n" + "+OK\r\n" + "-ERR DB index is out of range\r\n" + "*0\r\n"
             + ":21\r\n"

@@ -19,13 +19,14 @@ final class SecurityTests: XCTestCase {
     /// A server with the test command table, capturing every log line at trace level.
     private func secureServer(
         password: String? = SecurityTests.password, adminToken: String? = SecurityTests.adminToken,
-        maxAuthFailures: Int = 100
+        maxAuthFailures: Int = 100, authThrottle: AuthThrottle.Settings = AuthThrottle.Settings()
     ) async throws -> (port: Int, logs: LogCapture) {
         let logs = LogCapture()
         var logger = Logger(label: "test.security") { _ in CapturingLogHandler(capture: logs) }
         logger.logLevel = .trace
         let configuration = ServerConfiguration(
-            port: 0, password: password, adminToken: adminToken, maxAuthFailures: maxAuthFailures)
+            port: 0, password: password, adminToken: adminToken, maxAuthFailures: maxAuthFailures,
+            authThrottle: authThrottle)
         let server = LineServer(configuration: configuration, commands: testCommands(probe: Probe()), logger: logger)
         let port = try await server.start()
         addTeardownBlock { await server.shutdown() }
@@ -166,7 +167,10 @@ final class SecurityTests: XCTestCase {
     // MARK: Wrong tokens
 
     func testNearMissTokensAreRejected() async throws {
-        let (port, _) = try await secureServer()
+        // Every near miss compared: no lockout of the address in this test.
+        var unthrottled = AuthThrottle.Settings()
+        unthrottled.freeFailures = 1_000
+        let (port, _) = try await secureServer(authThrottle: unthrottled)
         var nearMisses: [String] = [""]
         for secret in [Self.password, Self.adminToken] {
             nearMisses += [
@@ -201,6 +205,106 @@ final class SecurityTests: XCTestCase {
         let all = try await client.readUntilClosed()
         let wrong = #"{"ok":false,"error":"WRONGPASS invalid password"}"# + "\r\n"
         XCTAssertEqual(all, wrong + wrong + wrong)
+    }
+
+    // MARK: Guessing across connections
+
+    /// The issue's attack: 500 wrong AUTHs over 50 reconnections took 0.03 s, all compared.
+    /// Now the address gets 5, then one per lockout, while another address (127.0.0.2, the
+    /// rightful user) is answered at once, and the same address after the lockout ends.
+    func testFailedAuthIsThrottledPerAddressWithoutLockingTheRightfulUserOutForLong() async throws {
+        var throttle = AuthThrottle.Settings()
+        throttle.freeFailures = 5  // 20 by default
+        throttle.maxLockout = .seconds(2)
+        let (port, _) = try await secureServer(maxAuthFailures: 10, authThrottle: throttle)
+        let started = ContinuousClock.now
+        var compared = 0, refused = 0
+        for _ in 0..<50 {
+            let attacker = try await TestClient.connect(port: port)
+            try await attacker.send(String(repeating: "AUTH guess-\(UUID().uuidString.prefix(8))\r\n", count: 10))
+            let replies = try await attacker.readUntilClosed().split(separator: "\r\n")
+            XCTAssertEqual(replies.count, 10, "\(replies)")
+            compared += replies.filter { $0.contains("WRONGPASS") }.count
+            refused += replies.filter { $0.contains("ERR too many failed AUTH attempts from this address; try again in ") }.count
+        }
+        let elapsed = ContinuousClock.now - started
+        print("SecurityTests: 500 wrong AUTHs over 50 connections in \(elapsed): \(compared) compared, \(refused) refused")
+        XCTAssertEqual(compared + refused, 500)
+        // 5 free, then at most one per lockout (1 s, then 2 s).
+        XCTAssertLessThanOrEqual(compared, 5 + Int(elapsed.components.seconds) + 1, "in \(elapsed)")
+
+        // Another address is not held up by this one's failures.
+        let rightful = try await TestClient.connect(port: port, from: "127.0.0.2")
+        try await rightful.send("AUTH \(Self.password)\r\nECHO ok\r\n")
+        let welcome = [try await rightful.readLine(), try await rightful.readLine()]
+        XCTAssertEqual(welcome, [#"{"ok":true,"result":"OK"}"#, #"{"ok":true,"result":"ok"}"#])
+
+        // The locked address: refused even with the right password, then let in once the
+        // lockout (at most 2 s here, 30 s by default) is over.
+        // Guess until a guess is compared again: that failure starts a fresh 2 s lockout.
+        var sameAddress = try await TestClient.connect(port: port)
+        while true {
+            try await sameAddress.send("AUTH one-more-guess\r\n")
+            if try await sameAddress.readLine().contains("WRONGPASS") { break }
+            await sameAddress.close()
+            try await Task.sleep(for: .milliseconds(100))
+            sameAddress = try await TestClient.connect(port: port)
+        }
+        try await sameAddress.send("AUTH \(Self.password)\r\n")
+        let held = try await sameAddress.readLine()
+        XCTAssertTrue(held.contains("ERR too many failed AUTH attempts"), held)
+        try await Task.sleep(for: .milliseconds(2_100))
+        try await sameAddress.send("AUTH \(Self.password)\r\n")
+        let admitted = try await sameAddress.readLine()
+        XCTAssertEqual(admitted, #"{"ok":true,"result":"OK"}"#)
+    }
+
+    /// Over all addresses: past the total per minute, addresses that have failed are refused
+    /// until the minute has passed; a fresh address is still checked (clock given).
+    func testFailedAuthIsThrottledInTotalAcrossAddresses() {
+        var settings = AuthThrottle.Settings()
+        settings.freeFailures = 5
+        settings.maxTotalFailuresPerMinute = 10
+        let throttle = AuthThrottle(settings: settings)
+        let start = ContinuousClock.now
+        for i in 0..<10 {
+            XCTAssertEqual(throttle.admit("10.0.0.\(i)", now: start), .allowed)
+            throttle.record("10.0.0.\(i)", succeeded: false, now: start)
+        }
+        XCTAssertEqual(throttle.admit("10.0.0.3", now: start + .seconds(1)), .refused(retryAfterSeconds: 59))
+        XCTAssertEqual(throttle.admit("10.0.0.99", now: start + .seconds(1)), .allowed, "an address that never failed")
+        XCTAssertEqual(throttle.admit("10.0.0.3", now: start + .seconds(61)), .allowed, "a minute later")
+        // Per address: 5 free, then 1 s, 2 s, 4 s … up to 30 s; a success clears it.
+        for _ in 0..<5 { throttle.record("10.0.1.1", succeeded: false, now: start) }
+        XCTAssertEqual(throttle.admit("10.0.1.1", now: start + .seconds(61)), .allowed)
+        for _ in 0..<5 { throttle.record("10.0.1.1", succeeded: false, now: start + .seconds(61)) }
+        XCTAssertEqual(throttle.admit("10.0.1.1", now: start + .seconds(61)), .refused(retryAfterSeconds: 30), "the most")
+        XCTAssertEqual(throttle.admit("10.0.1.1", now: start + .seconds(92)), .allowed)
+        throttle.record("10.0.1.1", succeeded: true, now: start + .seconds(92))
+        throttle.record("10.0.1.1", succeeded: false, now: start + .seconds(92))
+        XCTAssertEqual(throttle.admit("10.0.1.1", now: start + .seconds(92)), .allowed, "a success starts afresh")
+    }
+
+    // MARK: What is public before AUTH
+
+    func testBeforeAuthAnUnknownCommandAnswersNOAUTHAndBareHelloIsPublic() async throws {
+        let (port, _) = try await secureServer()
+        let client = try await TestClient.connect(port: port)
+        try await client.send("FROB\r\n" + respArray(["NOSUCH", "x"]) + "HELLO\r\nHELLO 3\r\n")
+        let frob = try await client.readLine()
+        XCTAssertEqual(frob, #"{"ok":false,"error":"NOAUTH Authentication required."}"#)
+        let nosuch = try await client.readLine()
+        XCTAssertEqual(nosuch, "-NOAUTH Authentication required.")
+        let hello = try await client.readLine()
+        XCTAssertTrue(hello.hasPrefix(#"{"ok":true,"server":"crosswalk","version":"#), hello)
+        XCTAssertTrue(hello.contains(#""proto":2"#), hello)
+        let switchVersion = try await client.readLine()
+        XCTAssertEqual(switchVersion, #"{"ok":false,"error":"NOAUTH HELLO must be called with the client already authenticated"}"#)
+        // After AUTH an unknown command is named as before.
+        try await client.send("AUTH \(Self.password)\r\nFROB\r\n")
+        _ = try await client.readLine()
+        let unknown = try await client.readLine()
+        XCTAssertEqual(unknown, #"{"ok":false,"error":"ERR unknown command 'FROB'"}"#)
     }
 
     // MARK: Secrets never shown

@@ -54,9 +54,13 @@ package final class TestClient: Sendable {
         self.timeout = timeout
     }
 
-    package static func connect(port: Int, timeout: Duration = .seconds(15)) async throws -> TestClient {
+    /// - Parameter localHost: the address to connect from (another loopback address, such as
+    ///   127.0.0.2, plays a second client machine); the system's choice when nil.
+    package static func connect(port: Int, timeout: Duration = .seconds(15), from localHost: String? = nil) async throws -> TestClient {
         let box = NIOLockedValueBox(Received())
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let localHost { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: localHost, port: 0)) }
+        let channel = try await bootstrap
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -28,6 +28,9 @@ package struct Settings: Sendable {
     }
 
     private var values: [SettingKey: [Value]] = [:]
+    /// Values a higher layer overrode (a file's `port` under `--port`): still checked by the
+    /// typed getters, so a bad line is reported now, not when the flag is dropped.
+    private var overridden: [SettingKey: [Value]] = [:]
 
     /// - Parameters:
     ///   - flags: values given on the command line, by key (several for repeating keys).
@@ -44,16 +47,19 @@ package struct Settings: Sendable {
                 throw SettingsError("\(name): unknown setting in the environment; known: \(Self.environmentNames)")
             }
             // An empty variable counts as unset, as with libpq's PG… variables.
-            guard values[key] == nil, !text.isEmpty else { continue }
+            guard !text.isEmpty else { continue }
             let parts = key.repeats ? text.split(separator: ":").map(String.init) : [text]
-            values[key] = parts.map { Value(text: $0, origin: .environment(name)) }
+            let list = parts.map { Value(text: $0, origin: .environment(name)) }
+            if values[key] == nil { values[key] = list } else { overridden[key, default: []] += list }
         }
         if let file {
             var fromFile: [SettingKey: [Value]] = [:]
             for entry in file.entries where !(entry.key.isSecret && entry.value.isEmpty) {
                 fromFile[entry.key, default: []].append(Value(text: entry.value, origin: .file(path: file.path, line: entry.line)))
             }
-            for (key, list) in fromFile where values[key] == nil { values[key] = list }
+            for (key, list) in fromFile {
+                if values[key] == nil { values[key] = list } else { overridden[key, default: []] += list }
+            }
         }
         for key in SettingKey.allCases where values[key] == nil {
             if let text = key.defaultValue { values[key] = [Value(text: text, origin: .defaultValue)] }
@@ -83,36 +89,44 @@ package struct Settings: Sendable {
 
     package func origin(_ key: SettingKey) -> Origin? { value(key)?.origin }
 
+    /// The value in force read by `parse`, after every value of `key` given in a lower layer
+    /// parsed too: the first that does not is the error, named by where it was set.
+    private func checked<T>(_ key: SettingKey, _ expectation: String, _ parse: (String) -> T?) throws -> T? {
+        guard let value = value(key) else { return nil }
+        for candidate in [value] + (overridden[key] ?? []) where parse(candidate.text) == nil {
+            throw invalid(candidate, key, expectation)
+        }
+        return parse(value.text)
+    }
+
     package func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int {
-        guard let value = value(key) else { throw missing(key) }
-        guard let number = Int(value.text), range.contains(number) else {
-            throw invalid(value, key, "takes a whole number from \(range.lowerBound) to \(range.upperBound)")
+        let expectation = "takes a whole number from \(range.lowerBound) to \(range.upperBound)"
+        guard let number = try checked(key, expectation, { Int($0).flatMap { range.contains($0) ? $0 : nil } }) else {
+            throw missing(key)
         }
         return number
     }
 
     /// A share written as a percentage, `0%`…`100%`, as 0…1.
     package func share(_ key: SettingKey) throws -> Double {
-        guard let value = value(key) else { throw missing(key) }
-        guard value.text.hasSuffix("%"), let percent = Int(value.text.dropLast()), (0...100).contains(percent) else {
-            throw invalid(value, key, "takes a percentage from 0% to 100%")
+        let percent = try checked(key, "takes a percentage from 0% to 100%") { text in
+            text.hasSuffix("%") ? Int(text.dropLast()).flatMap { (0...100).contains($0) ? $0 : nil } : nil
         }
+        guard let percent else { throw missing(key) }
         return Double(percent) / 100
     }
 
     /// `30s`, `15m`, `1h`, `2d`; a bare number is seconds; `0` is off (nil).
     package func duration(_ key: SettingKey) throws -> Duration? {
-        guard let value = value(key) else { return nil }
-        guard let seconds = Self.seconds(value.text) else {
-            throw invalid(value, key, "takes a duration such as 30s, 15m or 1h")
-        }
+        guard let seconds = try checked(key, "takes a duration such as 30s, 15m or 1h", Self.seconds) else { return nil }
         return seconds == 0 ? nil : .seconds(seconds)
     }
 
     package func choice(_ key: SettingKey, from choices: [String]) throws -> String {
-        guard let value = value(key) else { throw missing(key) }
-        let lowered = value.text.lowercased()
-        guard choices.contains(lowered) else { throw invalid(value, key, "takes one of \(choices.joined(separator: ", "))") }
+        let expectation = "takes one of \(choices.joined(separator: ", "))"
+        guard let lowered = try checked(key, expectation, { choices.contains($0.lowercased()) ? $0.lowercased() : nil }) else {
+            throw missing(key)
+        }
         return lowered
     }
 

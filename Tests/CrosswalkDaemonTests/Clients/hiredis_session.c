@@ -1,5 +1,6 @@
 /* A C program as a hiredis user writes one, run by HiredisTests against the daemon:
- * AUTH, PING, a data command read as typed replies, an error, 17 pipelined requests.
+ * AUTH, PING, a data command read as typed replies, an error, 17 pipelined requests, and
+ * a list taken in pipelined pages (LIMIT/OFFSET/FIELDS).
  * Prints "ok <check>" or "FAIL <check>: <detail>" per check; exits with the failures.
  *
  * Debian 12's libhiredis-dev is hiredis 0.14, which predates RESP3 (its reader refuses
@@ -81,6 +82,27 @@ int main(int argc, char **argv) {
     int got_pong = redisGetReply(c, &pong) == REDIS_OK && ((redisReply *)pong)->type == REDIS_REPLY_STATUS;
     freeReplyObject(pong);
     check(in_order && got_pong, "17 pipelined requests answered in order", NULL);
+
+    /* The 17 goals in pages of 5, pipelined, each entry cut to its goal number. */
+    for (int offset = 0; offset < 17; offset += 5)
+        redisAppendCommand(c, "REPORT SDG FY 2023 LIMIT 5 OFFSET %d FIELDS goal", offset);
+    int next = 1, pages_ok = 1;
+    for (int offset = 0; offset < 17; offset += 5) {
+        void *reply = NULL;
+        if (redisGetReply(c, &reply) != REDIS_OK) { pages_ok = 0; break; }
+        redisReply *list = field((redisReply *)reply, "goals");
+        redisReply *page_total = field(field((redisReply *)reply, "page"), "total");
+        if (!page_total || page_total->type != REDIS_REPLY_INTEGER || page_total->integer != 17) pages_ok = 0;
+        for (size_t i = 0; list && list->type == REDIS_REPLY_ARRAY && i < list->elements; i++) {
+            redisReply *entry = list->element[i];
+            redisReply *g = field(entry, "goal");
+            /* FIELDS goal: the entry is [goal, n] and nothing else. */
+            if (!g || g->type != REDIS_REPLY_INTEGER || g->integer != next || entry->elements != 2) pages_ok = 0;
+            next++;
+        }
+        freeReplyObject(reply);
+    }
+    check(pages_ok && next == 18, "17 goals taken in 4 pipelined pages", NULL);
 
     redisFree(c);
     return failures;
