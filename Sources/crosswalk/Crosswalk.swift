@@ -8,6 +8,7 @@ struct Crosswalk: AsyncParsableCommand {
         abstract: "SDG mapping and cross-policy analytics over municipal administrative-evaluation records.",
         subcommands: [
             ServeCommand.self, SyncCommand.self, HealthCommand.self, ReportCommand.self, ParseCommand.self, MigrateCommand.self,
+            ListCommand.self,
         ]
     )
 

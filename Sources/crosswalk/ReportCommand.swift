@@ -101,6 +101,9 @@ struct ReportCommand: AsyncParsableCommand {
             let report = try await target.withMigratedPool { pool in
                 try await Analytics(pool: pool).report(request)
             }
+            if let text = fiscalYear, let year = request.fiscalYear, Int(text) != year {
+                FileHandle.standardError.write(Data("crosswalk: fiscal year \(text) is \(FiscalYear.label(year))\n".utf8))
+            }
             let data = Data(report.rendered(as: chosenFormat).utf8)
             if let out {
                 let url = URL(fileURLWithPath: out)

@@ -92,12 +92,12 @@ final class MunicipalityTests: XCTestCase {
             let policy = try Self.object(try XCTUnwrap(fukuokaPolicy))
             XCTAssertEqual(policy["municipality"] as? String, "福岡市")
 
-            // Unknown municipalities are errors that list the known ones.
+            // Unknown municipalities are "nothing there" errors (NOTFOUND) that list the known ones.
             do {
                 _ = try await analytics.sdgReport(fiscalYear: 2023, municipality: "大阪市")
                 XCTFail("an unknown municipality was answered")
             } catch let error as PostgresError {
-                XCTAssertEqual(error.sqlState, "22023")
+                XCTAssertEqual(error.sqlState, Analytics.notFoundState)
                 XCTAssertTrue(error.message.contains("北九州市 (401005), 福岡市 (401307)"), error.message)
             }
         }

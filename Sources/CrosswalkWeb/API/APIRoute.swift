@@ -43,6 +43,7 @@ package struct APIRoute: Sendable {
         APIRoute(path: "/api/conflicts", command: "CONFLICTS", query: year),
         APIRoute(path: "/api/report/sdg", command: "REPORT", fixed: ["SDG"], query: ["fy", "mode", "amount", "org", "muni"]),
         APIRoute(path: "/api/municipalities", command: "MUNICIPALITIES"),
+        APIRoute(path: "/api/organizations", command: "ORGANIZATIONS", query: ["muni"]),
         APIRoute(path: "/api/syncstatus", command: "SYNCSTATUS"),
     ]
 }
