@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrosswalkAnalytics
 import CrosswalkDaemon
 import Foundation
 import Logging
@@ -22,7 +23,7 @@ extension AsyncParsableCommand {
             try await body()
         } catch let exit as ExitCode {
             throw exit
-        } catch let error as PostgresError where error.kind == .statement && ["P0002", "22023"].contains(error.sqlState ?? "") {
+        } catch let error as PostgresError where error.kind == .statement && [Analytics.notFoundState, "22023"].contains(error.sqlState ?? "") {
             // Nothing there (no documents, unknown year, organization or municipality) or a
             // bad argument: the SQL function's message lists what there is.
             FileHandle.standardError.write(Data("crosswalk: error: \(error.message)\n".utf8))
