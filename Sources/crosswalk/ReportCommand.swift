@@ -33,7 +33,10 @@ struct ReportCommand: AsyncParsableCommand {
             official SDG colours, no scripts, nothing loaded from the network).
 
             Amounts are in thousand yen (千円). Without --fiscal-year the newest year \
-            with listings is used. Exit status: 0 written, 2 on an error.
+            with listings is used. An empty store, or a year, organization or \
+            municipality with nothing in it, is an error that lists what there is \
+            (crosswalk list organizations|municipalities). Exit status: 0 written, \
+            2 on an error, a usage error included.
             """
     )
 
