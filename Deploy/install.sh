@@ -12,9 +12,9 @@
 #     --binary is given;
 #   - installs it as /usr/local/bin/crosswalk (the one it replaces is kept as
 #     /usr/local/bin/crosswalk.previous), the SQL files (migrations
-#     and functions) under /usr/local/share/crosswalk/sql/ (for reference: the binary
-#     embeds them) and the
-#     operations guide under /usr/local/share/doc/crosswalk/;
+#     and functions, with their README) under /usr/local/share/crosswalk/sql/ (for
+#     reference: the binary embeds them) and every guide in docs/ (OPERATIONS.md and
+#     each document it links to, checked) under /usr/local/share/doc/crosswalk/;
 #   - creates the system user `crosswalk`;
 #   - creates /etc/crosswalk with crosswalk.conf and crosswalk.env from the examples
 #     when they are missing (existing files are never overwritten), /var/lib/crosswalk
@@ -108,6 +108,15 @@ for file in Deploy/crosswalk.conf.example Deploy/crosswalk.env.example SQL/migra
     "${units[@]/#/Deploy/systemd/}"; do
     [[ -e $repo/$file ]] || { echo "install: $repo/$file is missing: run this from a Crosswalk checkout" >&2; exit 1; }
 done
+# Each relative link in the guides must name another guide installed with them.
+for doc in "$repo"/docs/*.md; do
+    for target in $(grep -o '](\([^)#:]*\)[)#]' "$doc" | sed -e 's/^](//' -e 's/[)#]$//' | sort -u); do
+        [[ -e $repo/docs/$target && $target != */* ]] || {
+            echo "install: ${doc#"$repo"/} links to $target, which is not installed with the guides" >&2
+            exit 1
+        }
+    done
+done
 $dry_run && say "dry run: nothing will be changed"
 
 # 1. The binary.
@@ -138,6 +147,12 @@ elif [[ ! -x $binary ]]; then
     exit 1
 fi
 if [[ -x $binary ]]; then
+    # The Swift runtime is built in (--static-swift-stdlib): the host needs only glibc
+    # and libpq5. A binary that still links libswiftCore needs the toolchain's runtime.
+    if ldd "$binary" 2>/dev/null | grep -q 'libswiftCore'; then
+        say "warning: $binary links the Swift runtime dynamically (built without --static-swift-stdlib):"
+        say "         this host needs the Swift runtime libraries under /usr/lib/swift/linux to run it"
+    fi
     if missing=$(ldd "$binary" 2>/dev/null | grep 'not found'); then
         echo "install: $binary needs libraries this host lacks (apt-get install libpq5?):" >&2
         echo "$missing" >&2
@@ -158,8 +173,10 @@ fi
 for sql in "$repo"/SQL/*.sql "$repo"/SQL/migrations/*.sql "$repo"/SQL/functions/*.sql; do
     put_file "$sql" "$share_dir/sql/${sql#"$repo"/SQL/}" 0644 root:root
 done
-for doc in OPERATIONS.md PROTOCOL.md; do
-    put_file "$repo/docs/$doc" "$doc_dir/$doc" 0644 root:root
+put_file "$repo/SQL/README.md" "$share_dir/sql/README.md" 0644 root:root
+# Every guide, so each link in them leads to an installed file (checked above).
+for doc in "$repo"/docs/*.md "$repo"/docs/openapi.yaml; do
+    put_file "$doc" "$doc_dir/$(basename "$doc")" 0644 root:root
 done
 
 # 3. The system user. Its home is the state folder, so ~/.pgpass is

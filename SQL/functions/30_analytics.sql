@@ -281,7 +281,7 @@ LANGUAGE sql STABLE AS $$
     WITH m AS (SELECT crosswalk_municipality_id(p_municipality) AS id),
     y AS (SELECT coalesce(p_fiscal_year, crosswalk_latest_year(m.id)) AS year FROM m),
     listed AS (
-        SELECT l.id, l.program_id, l.row_no, l.grade, po.code,
+        SELECT l.id, l.program_id, l.row_no, l.grade, po.code, po.name AS policy_name,
                coalesce(l.snapshot->'sdg_goals', '[]') AS goals,
                coalesce(l.snapshot->'amounts', '[]') AS amounts
         FROM m, crosswalk_listings(m.id) l JOIN policies po ON po.id = l.policy_id JOIN y ON l.fiscal_year = y.year
@@ -297,7 +297,7 @@ LANGUAGE sql STABLE AS $$
     field_values AS (
         SELECT df.program_id, df.field,
                jsonb_agg(jsonb_build_object(
-                   'policy_code', x.code, 'no', x.row_no,
+                   'policy_code', x.code, 'policy_name', x.policy_name, 'no', x.row_no,
                    'value', CASE df.field WHEN 'sdg_goals' THEN x.goals WHEN 'amounts' THEN x.amounts ELSE to_jsonb(x.grade) END)
                    ORDER BY x.row_no) AS listings
         FROM differing df JOIN listed x ON x.program_id = df.program_id
@@ -312,7 +312,11 @@ LANGUAGE sql STABLE AS $$
         'municipality', p_municipality,
         'municipalities', (SELECT crosswalk_municipalities_covered(m.id, y.year) FROM m, y),
         'programs', coalesce((
-            SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'department', p.department, 'conflicts', pp.conflicts)
+            SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.name, 'department', p.department, 'conflicts', pp.conflicts,
+                                                -- The goal set the SDG report counts for it: the union over its listings.
+                                                'counted_goals', (SELECT to_jsonb(coalesce(array_agg(DISTINCT g.goal ORDER BY g.goal), '{}'))
+                                                                  FROM listed x JOIN listing_goals g ON g.listing_id = x.id
+                                                                  WHERE x.program_id = p.id))
                              ORDER BY p.name, p.id)
             FROM per_program pp JOIN programs p ON p.id = pp.program_id), '[]'));
 $$;

@@ -23,7 +23,8 @@ package struct Analytics: Sendable {
         fiscalYear: Int?, amount: AmountKind = .settled, mode: Mode = .gross, organization: String? = nil,
         municipality: String? = nil
     ) async throws -> PostgresJSON {
-        try await call(
+        try await checkScope(fiscalYear: fiscalYear, organization: organization, municipality: municipality)
+        return try await call(
             "SELECT crosswalk_sdg_report($1, $2, $3, $4, $5) AS answer",
             [fiscalYear, amount.rawValue, mode.rawValue, organization, municipality])
     }
@@ -44,51 +45,85 @@ package struct Analytics: Sendable {
     }
 
     package func goalPrograms(goal: Int, fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_goal_programs($1, $2, $3) AS answer", [goal, fiscalYear, municipality])
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
+        return try await call("SELECT crosswalk_goal_programs($1, $2, $3) AS answer", [goal, fiscalYear, municipality])
     }
 
     package func policies(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_policies($1, $2) AS answer", [fiscalYear, municipality])
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
+        return try await call("SELECT crosswalk_policies($1, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// A policy by code in either width (`II-3-(2)-②` or `II-3-(2)-2`); nil when unknown.
     package func policy(code: String, municipality: String? = nil) async throws -> PostgresJSON? {
-        try await callOptional("SELECT crosswalk_policy($1, $2) AS answer", [PolicyCode.key(code), municipality])
+        try await checkScope(fiscalYear: nil, municipality: municipality, byYear: false)
+        return try await callOptional("SELECT crosswalk_policy($1, $2) AS answer", [PolicyCode.key(code), municipality])
     }
 
     /// A program by numeric id or by name (width, spaces and 再掲 markers ignored, by the
     /// identity key's own rule); nil when unknown.
     package func program(_ nameOrID: String, municipality: String? = nil) async throws -> PostgresJSON? {
+        try await checkScope(fiscalYear: nil, municipality: municipality, byYear: false)
         let id = Int64(nameOrID)
         return try await callOptional(
             "SELECT crosswalk_program($1, $2, $3) AS answer", [id, id == nil ? ProgramKey.nameKey(nameOrID) : nil, municipality])
     }
 
     package func search(_ text: String, limit: Int = 50, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_search($1, $2, $3) AS answer", [text, limit, municipality])
+        try await checkScope(fiscalYear: nil, municipality: municipality, byYear: false)
+        return try await call("SELECT crosswalk_search($1, $2, $3) AS answer", [text, limit, municipality])
     }
 
     package func duplicates(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_duplicates($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
+        return try await call("SELECT crosswalk_duplicates($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
     }
 
     package func conflicts(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_conflicts($1, NULL, $2) AS answer", [fiscalYear, municipality])
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
+        return try await call("SELECT crosswalk_conflicts($1, NULL, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// Policy × SDG matrix: per policy, programs and amounts per goal.
     package func policyMatrix(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_policy_matrix($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
+        return try await call("SELECT crosswalk_policy_matrix($1, $2, $3) AS answer", [fiscalYear, amount.rawValue, municipality])
     }
 
     /// Pairs of policies that list the same programs.
     package func policyOverlap(fiscalYear: Int?, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_policy_overlap($1, $2) AS answer", [fiscalYear, municipality])
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
+        return try await call("SELECT crosswalk_policy_overlap($1, $2) AS answer", [fiscalYear, municipality])
     }
 
     /// The municipalities the store holds, with their organizations, documents, programs and years.
     package func municipalities() async throws -> PostgresJSON {
-        try await call("SELECT crosswalk_municipalities() AS answer")
+        try await checkScope(fiscalYear: nil, municipality: nil, byYear: false)
+        return try await call("SELECT crosswalk_municipalities() AS answer")
+    }
+
+    /// The organizations with current documents (of one municipality, or of all).
+    package func organizations(municipality: String? = nil) async throws -> PostgresJSON {
+        try await checkScope(fiscalYear: nil, municipality: municipality, byYear: false)
+        return try await call("SELECT crosswalk_organizations($1) AS answer", [municipality])
+    }
+
+    /// Never a silent empty answer: throws `PostgresError` with SQLSTATE `P0002`
+    /// (`notFoundState`; the protocol's NOTFOUND) when the store holds nothing, the
+    /// municipality or organization matches nothing, or the year has no listings in that
+    /// scope; the message lists what there is. `byYear` false: a question not about one year.
+    package func checkScope(fiscalYear: Int?, organization: String? = nil, municipality: String?, byYear: Bool = true) async throws {
+        _ = try await pool.query(
+            "SELECT crosswalk_check_scope($1, $2, $3, $4)", [fiscalYear, organization, municipality, byYear])
+    }
+
+    /// The SQLSTATE of "nothing there" (`no_data_found`), raised by `crosswalk_check_scope`.
+    package static let notFoundState = "P0002"
+
+    /// The last finished sync of the database, whoever ran it; nil before the first.
+    package func lastSync() async throws -> LastSync? {
+        let rows = try await pool.query("SELECT crosswalk_last_sync() AS answer")
+        return try rows.first?.decodeIfPresent("answer", as: PostgresJSON.self)?.decode(LastSync.self)
     }
 
     package func syncStatus(runs: Int = 5) async throws -> PostgresJSON {

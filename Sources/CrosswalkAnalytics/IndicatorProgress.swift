@@ -263,6 +263,7 @@ extension Analytics {
     package func indicatorProgress(
         fiscalYear: Int? = nil, tolerance: Double = 0.5, municipality: String? = nil
     ) async throws -> IndicatorProgressAnswer {
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
         let rows = try await pool.query("SELECT * FROM crosswalk_indicator_rows($1, $2)", [fiscalYear, municipality])
         struct Value: Decodable {
             var fiscal_year: Int

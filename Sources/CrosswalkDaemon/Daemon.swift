@@ -41,14 +41,15 @@ package final class Daemon: Sendable {
             engine: SyncEngine(pool: pool, logger: logger), options: options,
             interval: configuration.syncInterval, logger: logger)
         var commands = CommandRegistry()
-        let answers = DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler, pool: pool)
+        let watch = DatabaseWatch(logger: logger)
+        let answers = DataCommands.register(into: &commands, analytics: analytics, scheduler: scheduler, pool: pool, watch: watch)
         self.scheduler = scheduler
         let server = LineServer(
             configuration: configuration.server, commands: commands,
             info: { await Self.infoSections(analytics: analytics, scheduler: scheduler) }, logger: logger)
         self.server = server
         let metricsPage: @Sendable () async -> String = {
-            await DaemonMetrics.page(stats: server.stats, analytics: analytics, scheduler: scheduler, logger: logger)
+            await DaemonMetrics.page(stats: server.stats, analytics: analytics, scheduler: scheduler, watch: watch, logger: logger)
         }
         self.web = configuration.httpPort.map { port in
             WebServer(
@@ -92,7 +93,16 @@ package final class Daemon: Sendable {
             store.append(("database_error", .string("\(error)")))
         }
         var sync: [(String, ReplyValue)] = [("sync_sources", .int(Int64(await scheduler.hasSources ? 1 : 0)))]
-        if let last = await scheduler.lastSummary {
+        // The database's last sync, whoever ran it (a timer's `crosswalk sync` too); the
+        // daemon's own last sync only while the database cannot say.
+        if let last = try? await analytics.lastSync() {
+            sync.append(("last_sync_status", .string(last.status)))
+            sync.append(("last_sync_run", .int(last.id)))
+            sync.append(("last_sync_trigger", .string(last.trigger)))
+            sync.append(("last_sync_finished_at", .double(last.finishedAtEpoch)))
+            sync.append(("last_sync_summary", .string(last.line)))
+            if let error = last.error { sync.append(("last_sync_run_error", .string(error))) }
+        } else if let last = await scheduler.lastSummary {
             sync.append(("last_sync_status", .string(last.status.rawValue)))
             sync.append(("last_sync_run", last.runId.map { .int($0) } ?? .null))
             sync.append(("last_sync_summary", .string(last.line)))

@@ -12,17 +12,24 @@ package enum DataCommands {
     /// `/api` and pages exactly as the protocol answers.
     @discardableResult
     package static func register(
-        into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler, pool: PostgresPool
+        into commands: inout CommandRegistry, analytics: Analytics, scheduler: SyncScheduler, pool: PostgresPool,
+        watch: DatabaseWatch
     ) -> DataAnswers {
         let cache = AnswerCache { try await analytics.generation() }
-        var registry = DatabaseErrorsAsReplies(registry: commands, cache: cache)
+        var registry = DatabaseErrorsAsReplies(registry: commands, cache: cache, watch: watch)
         defer { commands = registry.registry }
 
         registry.register(
             "HEALTH", usage: "HEALTH",
             summary: "OK when the daemon can reach its database; served before AUTH, for health checks.", access: .public
         ) { _ in
-            _ = try await pool.query("SELECT 1")
+            do {
+                _ = try await pool.query("SELECT 1")
+            } catch {
+                // Public: the host, port, database and user stay in the log and authenticated INFO.
+                await watch.failed(error)
+                throw CommandError(code: "ERR", DatabaseWatch.publicReply)
+            }
             return .status("OK")
         }
         registry.register(
@@ -176,6 +183,13 @@ package enum DataCommands {
             try reply(await analytics.municipalities())
         }
         registry.register(
+            "ORGANIZATIONS", usage: "ORGANIZATIONS [MUNI name|code]",
+            summary: "The organizations with current documents: municipality, documents, fiscal years, programs, last sync.", arity: 0...2
+        ) { request in
+            let arguments = try Arguments(request, positional: 0, options: ["MUNI"])
+            return try reply(await analytics.organizations(municipality: arguments.municipality))
+        }
+        registry.register(
             "SYNCSTATUS", usage: "SYNCSTATUS", summary: "The last sync runs and their rejected documents."
         ) { _ in
             try reply(await analytics.syncStatus())
@@ -204,6 +218,7 @@ package enum DataCommands {
     struct DatabaseErrorsAsReplies {
         var registry: CommandRegistry
         let cache: AnswerCache
+        let watch: DatabaseWatch
         /// Each command's handler as registered (cache and error replies included).
         var handlers: [String: Command.Handler] = [:]
         static let uncached: Set<String> = ["HEALTH", "SYNC", "SYNCSTATUS", "CHANGES"]
@@ -219,14 +234,25 @@ package enum DataCommands {
             handler: @escaping @Sendable (Request) async throws -> ReplyValue
         ) {
             let cache = Self.uncached.contains(name) ? nil : cache
+            let watch = self.watch
             let answer: Command.Handler = { request in
                 do {
-                    guard let cache else { return try await handler(request) }
-                    return try await cache.answer(request) { try await handler(request) }
+                    let value: ReplyValue
+                    if let cache {
+                        value = try await cache.answer(request) { try await handler(request) }
+                    } else {
+                        value = try await handler(request)
+                    }
+                    await watch.answered()
+                    return value
                 } catch let error as PostgresError where error.kind == .connection || error.kind == .poolExhausted || error.kind == .shutdown {
+                    await watch.failed(error)
                     throw CommandError(code: "ERR", "\(Self.unavailable) \(error.message)")
                 } catch let error as PostgresError where error.kind == .statement && Self.argumentErrors.contains(error.sqlState ?? "") {
                     throw CommandError(code: "ERR", error.message)
+                } catch let error as PostgresError where error.kind == .statement && error.sqlState == Analytics.notFoundState {
+                    // Nothing there: no documents, an unknown year, organization or municipality.
+                    throw CommandError.notFound(error.message)
                 }
                 // Any other failure is the server's: the connection logs it and answers
                 // `ERR internal error`, so SQL text and table names stay out of replies.

@@ -54,7 +54,7 @@ extension BuiltinCommands {
         case .nothingConfigured:
             return SessionReply(.error("ERR AUTH called without any password configured"), errorKind: "command")
         case .wrongToken:
-            request.logger.warning("authentication failed", metadata: ["failures": "\(session.authFailures)"])
+            request.logger.warning("authentication failed", metadata: ["failures": .stringConvertible(session.authFailures)])
             return SessionReply(
                 .error("WRONGPASS invalid password"), errorKind: "auth_failed",
                 closesConnection: session.hasTooManyAuthFailures(limit: server.configuration.maxAuthFailures))

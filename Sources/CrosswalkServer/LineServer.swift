@@ -48,7 +48,7 @@ package final class LineServer: Service, Sendable {
             settings: .init(
                 host: configuration.host, port: configuration.port, backlog: 256,
                 shutdownGracePeriod: configuration.shutdownGracePeriod,
-                listeningMetadata: ["auth": "\(configuration.password != nil)"]),
+                listeningMetadata: ["auth": .stringConvertible(configuration.password != nil)]),
             group: eventLoopGroup, logger: logger
         ) { channel in
             Self.initialize(channel, context: context)

@@ -121,7 +121,7 @@ final class Listener: Sendable {
         }
         logger.info(
             message("listening"),
-            metadata: ["host": "\(settings.host)", "port": "\(port)"].merging(settings.listeningMetadata) { $1 })
+            metadata: ["host": "\(settings.host)", "port": .stringConvertible(port)].merging(settings.listeningMetadata) { $1 })
         return port
     }
 

@@ -97,10 +97,12 @@ package struct SyncEngine: Sendable {
             _ = try? await pool.withConnection { try await store.finishRun($0, run: run, summary: summary) }
         }
         // One line per sync: the summary as the message, the key facts as fields to filter on.
-        let fields: Logger.Metadata = [
-            "run": "\(summary.runId.map(String.init) ?? "-")", "status": "\(summary.status.rawValue)",
-            "trigger": "\(options.trigger)", "applied": "\(summary.documentsApplied)", "rejected": "\(summary.documentsRejected)",
+        // Counts as numbers, so JSON logs carry them typed; no run id (a dry run) → no field.
+        var fields: Logger.Metadata = [
+            "status": "\(summary.status.rawValue)", "trigger": "\(options.trigger)",
+            "applied": .stringConvertible(summary.documentsApplied), "rejected": .stringConvertible(summary.documentsRejected),
         ]
+        if let run = summary.runId { fields["run"] = .stringConvertible(run) }
         logger.log(level: summary.status == .failed ? .error : .info, "\(summary.line)", metadata: fields)
         return summary
     }
@@ -281,7 +283,7 @@ package struct SyncEngine: Sendable {
             if let run { try await store.recordProgress(connection, run: run, summary: summary) }
             try await connection.execute(script: run == nil ? "ROLLBACK" : "COMMIT")
             settled = summary
-            logger.info("document ended: no longer in its source", metadata: ["source": "\(source)", "listings": "\(ended)"])
+            logger.info("document ended: no longer in its source", metadata: ["source": "\(source)", "listings": .stringConvertible(ended)])
         }
     }
 
@@ -297,7 +299,9 @@ package struct SyncEngine: Sendable {
     ) async throws {
         summary.documentsRejected += 1
         summary.rejects.append(.init(source: source, line: line, reason: reason))
-        logger.warning("document rejected", metadata: ["source": "\(source)", "line": "\(line.map(String.init) ?? "-")", "reason": "\(reason)"])
+        var fields: Logger.Metadata = ["source": "\(source)", "reason": "\(reason)"]
+        if let line { fields["line"] = .stringConvertible(line) }
+        logger.warning("document rejected", metadata: fields)
         if let run {
             try await store.reject(connection, run: run, source: source, sha256: sha256, line: line, reason: reason, excerpt: excerpt)
         }

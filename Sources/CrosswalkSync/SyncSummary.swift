@@ -35,6 +35,9 @@ package struct SyncSummary: Codable, Sendable, Equatable {
 
     /// One line for logs and terminals.
     package var line: String {
+        if status == .dryRun {
+            return "sync dry-run, nothing written: \(documentsSeen) documents seen, \(documentsUnchanged) unchanged, \(documentsApplied) would apply, \(documentsRejected) would be rejected, \(documentsEnded) would end; listings \(listingsAdded) would be added, \(listingsChanged) changed, \(listingsEnded) ended; \(durationMs) ms"
+        }
         var text = "sync \(status.rawValue): \(documentsSeen) documents seen, \(documentsUnchanged) unchanged, \(documentsApplied) applied, \(documentsRejected) rejected, \(documentsEnded) ended; listings \(listingsAdded) added, \(listingsChanged) changed, \(listingsEnded) ended; \(durationMs) ms"
         if let error { text += "; error: \(error)" }
         return text

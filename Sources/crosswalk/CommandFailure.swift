@@ -1,7 +1,9 @@
 import ArgumentParser
+import CrosswalkAnalytics
 import CrosswalkDaemon
 import Foundation
 import Logging
+import Postgres
 
 /// Prints `crosswalk: error: …` on one line and exits with `code`.
 struct CommandFailure: Error, CustomStringConvertible {
@@ -21,6 +23,11 @@ extension AsyncParsableCommand {
             try await body()
         } catch let exit as ExitCode {
             throw exit
+        } catch let error as PostgresError where error.kind == .statement && [Analytics.notFoundState, "22023"].contains(error.sqlState ?? "") {
+            // Nothing there (no documents, unknown year, organization or municipality) or a
+            // bad argument: the SQL function's message lists what there is.
+            FileHandle.standardError.write(Data("crosswalk: error: \(error.message)\n".utf8))
+            throw ExitCode(2)
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("crosswalk: error: \(failure.description)\n".utf8))
             throw ExitCode(failure.code)

@@ -9,6 +9,7 @@ struct Crosswalk: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, SyncCommand.self, HealthCommand.self, ReportCommand.self, ParseCommand.self, MigrateCommand.self,
             ReviewEvalCommand.self,
+            ListCommand.self,
         ]
     )
 

@@ -9,9 +9,12 @@ struct DatabaseTarget {
     let conninfo: String?
     let dataDir: String
     let connections: Int
+    /// Where the `database` setting came from (flag, environment, file), when given.
+    let origin: Settings.Origin?
 
     init(settings: Settings) throws {
         conninfo = settings.text(.database)
+        origin = settings.origin(.database)
         dataDir = settings.text(.dataDir) ?? ".crosswalk"
         connections = try settings.integer(.databaseConnections, in: 1...1000)
         if let conninfo, let origin = settings.origin(.database) {
@@ -68,9 +71,20 @@ struct DatabaseTarget {
         return (try? ConnectionString.describe(conninfo)) ?? "(unparsable connection string)"
     }
 
+    /// The first line a one-shot command writes (standard error): which database it uses
+    /// and why, so a missing environment file never goes unnoticed.
+    var announcement: String {
+        guard conninfo != nil else {
+            let folder = URL(fileURLWithPath: dataDir).appendingPathComponent("postgres").standardizedFileURL.path
+            return "crosswalk: database: the embedded cluster in \(folder) (no database setting: give --database, CROSSWALK_DATABASE or 'database =' to use another)"
+        }
+        return "crosswalk: database: \(description)" + (origin.map { " (from \($0))" } ?? "")
+    }
+
     /// Runs `body` with a pool on the resolved database; closes the pool and stops an
     /// embedded cluster this command started, whatever happens.
     func withPool<T>(_ body: (PostgresPool) async throws -> T) async throws -> T {
+        FileHandle.standardError.write(Data((announcement + "\n").utf8))
         let resolved = try await resolve()
         let pool = PostgresPool(conninfo: resolved.conninfo, maxConnections: connections)
         do {

@@ -40,7 +40,10 @@ struct ReportCommand: AsyncParsableCommand {
             official SDG colours, no scripts, nothing loaded from the network).
 
             Amounts are in thousand yen (千円). Without --fiscal-year the newest year \
-            with listings is used. Exit status: 0 written, 2 on an error.
+            with listings is used. An empty store, or a year, organization or \
+            municipality with nothing in it, is an error that lists what there is \
+            (crosswalk list organizations|municipalities). Exit status: 0 written, \
+            2 on an error, a usage error included.
             """
     )
 
@@ -117,6 +120,9 @@ struct ReportCommand: AsyncParsableCommand {
             let target = try DatabaseTarget(settings: try loadSettings(common, database))
             let report = try await target.withMigratedPool { pool in
                 try await Analytics(pool: pool).report(request)
+            }
+            if let text = fiscalYear, let year = request.fiscalYear, Int(text) != year {
+                FileHandle.standardError.write(Data("crosswalk: fiscal year \(text) is \(FiscalYear.label(year))\n".utf8))
             }
             let data = Data(report.rendered(as: chosenFormat).utf8)
             if let out {

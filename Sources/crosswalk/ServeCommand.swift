@@ -35,11 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
             try await target.withMigratedPool { pool in
                 logger.info("starting", metadata: [
                     "database": "\(target.description)", "bind": "\(configuration.server.host):\(configuration.server.port)",
-                    "sources": "\(configuration.sync.sources)", "sync_interval": "\(configuration.syncInterval.map { "\($0)" } ?? "off")",
+                    "sources": .array(configuration.sync.sources.map { .string($0) }),
+                    "sync_interval": "\(configuration.syncInterval.map { "\($0)" } ?? "off")",
                     "auth": "\(configuration.server.password == nil ? "off" : "on")",
                     "admin_auth": "\(configuration.server.adminToken == nil ? "off" : "on")",
-                    "metrics_port": "\(configuration.metricsPort.map(String.init) ?? "off")",
-                    "http_port": "\(configuration.httpPort.map(String.init) ?? "off")",
+                    "metrics_port": configuration.metricsPort.map { .stringConvertible($0) } ?? "off",
+                    "http_port": configuration.httpPort.map { .stringConvertible($0) } ?? "off",
                 ])
                 let daemon = Daemon(configuration: configuration, pool: pool, logger: logger)
                 let group = ServiceGroup(

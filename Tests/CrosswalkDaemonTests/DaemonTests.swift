@@ -32,6 +32,33 @@ final class DaemonTests: XCTestCase {
         return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any], reply)
     }
 
+    /// Never a silent empty answer over the protocol: a year, organization or municipality
+    /// that matches nothing is NOTFOUND with what there is; era years are taken; the
+    /// organizations can be listed.
+    func testNothingThereIsNotFoundListingWhatThereIs() async throws {
+        try await withDaemon { _, port, pool in
+            let organization = try await pool.query("SELECT name FROM organizations").first!.decode("name", as: String.self)
+            let year = try await ask(port, "SDGS FY 2019")
+            XCTAssertEqual(year["error"] as? String, "NOTFOUND no listings for fiscal year 2019 (令和元年度); fiscal years present: 2023 (令和5年度)")
+            let org = try await ask(port, "REPORT SDG FY 2023 ORG nobody")
+            XCTAssertEqual(org["error"] as? String, "NOTFOUND no organization 'nobody'; organizations present: \(organization)")
+            let muni = try await ask(port, "POLICIES MUNI 大阪市")
+            XCTAssertTrue((muni["error"] as? String)?.hasPrefix("NOTFOUND no municipality '大阪市'") == true, "\(muni)")
+
+            for era in ["R5", "令和5", "令和5年度"] {
+                let report = try await ask(port, "REPORT SDG FY \(era)")
+                XCTAssertEqual(report["fiscal_year"] as? Int, 2023, "\(era): \(report)")
+            }
+            let heisei = try await ask(port, "SDGS FY H30")
+            XCTAssertTrue((heisei["error"] as? String)?.contains("fiscal year 2018 (平成30年度)") == true, "\(heisei)")
+
+            let listed = try await ask(port, "ORGANIZATIONS")
+            let organizations = try XCTUnwrap(listed["organizations"] as? [[String: Any]], "\(listed)")
+            XCTAssertEqual(organizations.map { $0["name"] as? String }, [organization])
+            XCTAssertEqual(organizations.first?["fiscal_years"] as? [Int], [2023])
+        }
+    }
+
     func testSDGReportCountsEachProgramOnceAndSaysHow() async throws {
         try await withDaemon { _, port, _ in
             let report = try await ask(port, "REPORT SDG FY 2023 MODE gross AMOUNT settled")

@@ -38,9 +38,10 @@ final class DatabaseErrorTests: XCTestCase {
             let connection = try await JSONOverRESP.connect(port: port)
             defer { Task { await connection.close() } }
 
-            try await connection.send([["POLICIES", "FY", "1999"]])
+            // A year the store holds, so the question gets past the scope check to the function.
+            try await connection.send([["POLICIES", "FY", "2023"]])
             let argumentError = try await connection.reply()
-            XCTAssertEqual(argumentError.error, "ERR fiscal year must be 2000 or later, not 1999", argumentError.raw)
+            XCTAssertEqual(argumentError.error, "ERR fiscal year must be 2000 or later, not 2023", argumentError.raw)
 
             try await connection.send([["OVERLAP", "FY", "2023"]])
             let internalError = try await connection.reply()

@@ -2,6 +2,7 @@ import CrosswalkDaemon
 import CrosswalkStore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Postgres
 import TestSupport
 import XCTest
@@ -69,6 +70,42 @@ final class HealthTests: XCTestCase {
         XCTAssertTrue(reason.contains("database unavailable"), reason)
         XCTAssertEqual(cli.status, 1)
         XCTAssertTrue(cli.error.contains("database unavailable"), cli.error)
+    }
+
+    /// HEALTH is served before AUTH: with the database down its reply says only "database
+    /// unavailable"; the host, port, database and user are in the log (once) and in INFO
+    /// for an authenticated client.
+    func testHealthBeforeAuthWithTheDatabaseDownNamesNothing() async throws {
+        let pool = PostgresPool(conninfo: "host=127.0.0.1 port=1 dbname=payroll_db user=payroll_user connect_timeout=2", maxConnections: 1)
+        let lines = NIOLockedValueBox<[String]>([])
+        let logger = Logger(label: "test") { label in
+            StructuredLogHandler(label: label, format: .logfmt, level: .info) { line in lines.withLockedValue { $0.append(line) } }
+        }
+        var configuration = Daemon.Configuration(sources: [])
+        configuration.server.port = 0
+        configuration.server.password = "pw"
+        let daemon = Daemon(configuration: configuration, pool: pool, logger: logger)
+        let port = try await daemon.start()
+        let client = try await TestClient.connect(port: port)
+        try await client.send("HEALTH\r\nHEALTH\r\n")
+        let first = try await client.readLine()
+        let second = try await client.readLine()
+        try await client.send("AUTH pw\r\nINFO store\r\n")
+        _ = try await client.readLine()
+        let info = try await client.readLine()
+        await client.close()
+        await daemon.shutdown()
+        await pool.shutdown()
+
+        XCTAssertEqual(first, #"{"ok":false,"error":"ERR database unavailable"}"#)
+        XCTAssertEqual(second, first)
+        for secret in ["127.0.0.1", "port=1", "payroll_db", "payroll_user"] {
+            XCTAssertFalse(first.contains(secret), first)
+        }
+        XCTAssertTrue(info.contains("database_error") && info.contains("payroll_db"), "authenticated INFO has the detail: \(info)")
+        let logged = lines.withLockedValue { $0 }.filter { $0.contains(#"msg="database unavailable""#) }
+        XCTAssertEqual(logged.count, 1, "the loss is logged once: \(lines.withLockedValue { $0 })")
+        XCTAssertTrue(logged.first?.contains("payroll_db") == true, logged.first ?? "")
     }
 
     func testBadSettingsExitTwoWithTheReason() throws {

@@ -87,4 +87,52 @@ final class LoggingTests: XCTestCase {
         XCTAssertEqual(summaries.count, 1, lines.all.joined())
         XCTAssertTrue(summaries[0].contains("1 rejected"), summaries[0])
     }
+
+    /// For collectors: numbers stay numbers, lists stay JSON lists (not JSON in a string),
+    /// and a field with no value (a reject without a line) is left out, never `"-"`.
+    func testJSONKeepsNumbersListsAndBooleansTyped() async throws {
+        let lines = Lines()
+        lines.logger(.json).info("starting", metadata: [
+            "sources": .array([.string("/srv/a"), .string("/srv/b")]), "metrics_port": .stringConvertible(9464),
+            "auth": .stringConvertible(true), "ratio": .stringConvertible(0.5), "bind": "127.0.0.1:6380",
+        ])
+        let start = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines.all[0].utf8)) as? [String: Any])
+        XCTAssertEqual(start["sources"] as? [String], ["/srv/a", "/srv/b"])
+        XCTAssertEqual((start["metrics_port"] as? NSNumber)?.intValue, 9464)
+        XCTAssertEqual(start["auth"] as? Bool, true)
+        XCTAssertEqual((start["ratio"] as? NSNumber)?.doubleValue, 0.5)
+        XCTAssertEqual(start["bind"] as? String, "127.0.0.1:6380")
+
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("logging-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: DaemonTests.sample.appendingPathComponent("digital_R5.txt"), to: folder.appendingPathComponent("good.txt"))
+        try Data("this is not an evaluation table\n".utf8).write(to: folder.appendingPathComponent("bad.txt"))
+        let syncLines = Lines()
+        try await TestDatabase.withPool { pool, _ in
+            try await Migrator().migrate(pool)
+            _ = try await SyncEngine(pool: pool, logger: syncLines.logger(.json)).run(SyncEngine.Options(sources: [folder.path]))
+        }
+        let objects = try syncLines.all.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let summary = try XCTUnwrap(objects.first { ($0["msg"] as? String)?.hasPrefix("sync ") == true })
+        XCTAssertEqual((summary["applied"] as? NSNumber)?.intValue, 1, "\(summary)")
+        XCTAssertEqual((summary["rejected"] as? NSNumber)?.intValue, 1, "\(summary)")
+        XCTAssertNotNil(summary["run"] as? NSNumber, "\(summary)")
+        let reject = try XCTUnwrap(objects.first { $0["msg"] as? String == "document rejected" })
+        if let line = reject["line"] { XCTAssertNotNil(line as? NSNumber, "\(reject)") }
+        XCTAssertFalse(syncLines.all.contains { $0.contains(#""-""#) }, syncLines.all.joined())
+    }
+
+    /// The database lost and found again: one line each, however many requests meet it.
+    func testDatabaseLossAndReturnAreLoggedOnceEach() async {
+        let lines = Lines()
+        let watch = DatabaseWatch(logger: lines.logger(.json))
+        struct Down: Error, CustomStringConvertible { var description: String { "connection refused: host=db port=5432" } }
+        for _ in 0..<5 { await watch.failed(Down()) }
+        for _ in 0..<5 { await watch.answered() }
+        await watch.failed(Down())
+        let messages = lines.all.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["msg"] as? String }
+        XCTAssertEqual(messages, ["database unavailable", "database available again", "database unavailable"])
+        XCTAssertTrue(lines.all[0].contains("host=db port=5432"), "the detail is in the log: \(lines.all[0])")
+    }
 }

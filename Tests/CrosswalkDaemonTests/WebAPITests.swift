@@ -79,10 +79,10 @@ final class WebAPITests: XCTestCase {
             XCTAssertTrue((unknown.json["error"] as? String)?.contains("unknown query parameter 'color'") == true, unknown.body)
             let twice = try await HTTPGet.fetch(port: port, "/api/sdgs?fy=2023&fy=2024")
             XCTAssertEqual(twice.status, 400, twice.body)
-            // An argument error raised by the SQL function (SQLSTATE 22023) is the client's too.
+            // A municipality that matches nothing is "nothing there" (NOTFOUND, 404), listing what there is.
             let municipality = try await HTTPGet.fetch(port: port, "/api/sdgs?muni=\(HTTPGet.encode("どこにもない市"))")
-            XCTAssertEqual(municipality.status, 400, municipality.body)
-            XCTAssertTrue((municipality.json["error"] as? String)?.hasPrefix("ERR ") == true, municipality.body)
+            XCTAssertEqual(municipality.status, 404, municipality.body)
+            XCTAssertEqual(municipality.json["error"] as? String, "NOTFOUND no municipality 'どこにもない市'; municipalities present: 北九州市 (401005)")
         }
     }
 

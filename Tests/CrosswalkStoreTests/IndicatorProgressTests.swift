@@ -133,10 +133,14 @@ final class IndicatorProgressTests: XCTestCase {
             XCTAssertTrue(kitaq.years.allSatisfy { $0.target?.number == nil && $0.actual?.number == nil })
             XCTAssertNil(kitaq.midtermProgress)
 
-            // Other years: none in the store is empty, not an error.
-            let empty = try await Analytics(pool: pool).indicatorProgress(fiscalYear: 2001)
-            XCTAssertEqual(empty.listings, [])
-            XCTAssertEqual(empty.fiscalYear, 2001)
+            // A year the store does not hold is an error naming the years it does, never an empty answer.
+            do {
+                _ = try await Analytics(pool: pool).indicatorProgress(fiscalYear: 2001)
+                XCTFail("a year without listings was answered")
+            } catch let error as PostgresError {
+                XCTAssertEqual(error.sqlState, Analytics.notFoundState)
+                XCTAssertTrue(error.message.contains("fiscal years present: 2023 (令和5年度)"), error.message)
+            }
 
             let json = try answer.json()
             XCTAssertTrue(json.text.contains("\"recomputed_achievement\"") || json.text.contains("\"midterm_progress\""))

@@ -205,53 +205,66 @@ final class ReportTests: XCTestCase {
 
     // MARK: - CSV
 
+    /// The rows a spreadsheet sums (one per goal) under a Japanese header and the English
+    /// keys; the totals in a section of their own, under the text columns; the counting rule.
     func testSDGCSVParsesBackToTheGoalRowsAndTotals() async throws {
         try await withSynced { analytics in
             let (report, _) = try await Self.sdg(analytics)
             let csv = report.rendered(as: .csv)
-            XCTAssertTrue(csv.hasPrefix("\u{FEFF}fiscal_year,"), "starts with a UTF-8 byte-order mark")
+            XCTAssertTrue(csv.hasPrefix("\u{FEFF}年度,"), "starts with a UTF-8 byte-order mark and the Japanese header")
             XCTAssertTrue(csv.hasSuffix("\r\n"))
             XCTAssertFalse(csv.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "records end in CRLF")
             let records = CSV.parse(csv)
-            XCTAssertEqual(records[0], ["fiscal_year", "amount", "mode", "organization", "row_type", "goal", "name_ja", "name_en", "programs", "thousand_yen"])
-            XCTAssertEqual(records.count, 1 + 17 + 3)
-            let byType = Dictionary(grouping: records.dropFirst(), by: { $0[4] })
-            XCTAssertEqual(byType["goal"]?.map { $0[5] }, (1...17).map(String.init))
-            let eleven = try XCTUnwrap(byType["goal"]?.first { $0[5] == "11" })
-            XCTAssertEqual(eleven, ["2023", "settled", "gross", "", "goal", "11", "住み続けられるまちづくりを", "Sustainable Cities and Communities", "2", "24467"])
+            XCTAssertEqual(records[0], ["年度", "金額の種類", "集計方法", "組織", "ゴール", "名称", "名称（英語）", "事業数", "金額（千円）"])
+            XCTAssertEqual(records[1], ["fiscal_year", "amount", "mode", "organization", "goal", "name_ja", "name_en", "programs", "thousand_yen"])
+            let goals = Array(records[2..<19])
+            XCTAssertEqual(goals.map { $0[4] }, (1...17).map(String.init))
+            XCTAssertEqual(records[19].allSatisfy(\.isEmpty), true, "a blank record ends the rows to sum")
+            let eleven = try XCTUnwrap(goals.first { $0[4] == "11" })
+            XCTAssertEqual(eleven, ["2023", "settled", "gross", "", "11", "住み続けられるまちづくりを", "Sustainable Cities and Communities", "2", "24467"])
             // A name with a comma is quoted and comes back whole.
-            XCTAssertEqual(byType["goal"]?.first { $0[5] == "9" }?[7], "Industry, Innovation and Infrastructure")
+            XCTAssertEqual(goals.first { $0[4] == "9" }?[6], "Industry, Innovation and Infrastructure")
             XCTAssertTrue(csv.contains(",\"Industry, Innovation and Infrastructure\","))
-            XCTAssertEqual(byType["no_goal"]?.first?[8...9], ["0", "0"])
-            XCTAssertEqual(byType["total_with_goals"]?.first?[8...9], ["6", "290665"])
-            XCTAssertEqual(byType["total"]?.first?[8...9], ["6", "290665"])
+            // Totals: their own section, numbers under the text columns (mode, organization).
+            XCTAssertEqual(records[20][0], CSVTable.totalsTitle)
+            let totals = Dictionary(uniqueKeysWithValues: records[22...24].map { ($0[0], Array($0[2...3])) })
+            XCTAssertEqual(totals, ["no_goal": ["0", "0"], "total_with_goals": ["6", "290665"], "total": ["6", "290665"]])
+            XCTAssertFalse(records.dropFirst(2).contains { ["total", "no_goal", "total_with_goals"].contains($0[4]) })
+            let notes = records.drop { $0[0] != CSVTable.notesTitle }.dropFirst().map { $0[0] }
+            XCTAssertTrue(notes.contains { $0.hasPrefix("集計方法 / counting:") && $0.contains("counts once") }, "\(notes)")
+            XCTAssertTrue(notes.contains { $0.hasPrefix("作成 ") && $0.contains("digital_R5.txt") && $0.contains("crosswalk ") }, "\(notes)")
         }
     }
 
-    func testSplitCSVWritesDecimalAmountsPlain() async throws {
+    func testSplitCSVRoundsToWholeThousandYenAndSaysSo() async throws {
         try await withSynced { analytics in
             let (report, _) = try await Self.sdg(analytics, mode: .split)
             let records = CSV.parse(report.rendered(as: .csv))
-            let twelve = try XCTUnwrap(records.first { $0[4] == "goal" && $0[5] == "12" })
+            let twelve = try XCTUnwrap(records.dropFirst(2).first { $0[4] == "12" })
             XCTAssertEqual(twelve[2], "split")
-            XCTAssertEqual(twelve[9], "1315.667")
+            XCTAssertEqual(twelve[8], "1316", "1315.667 shown as a whole 千円; the JSON keeps the exact figure")
+            XCTAssertTrue(records.contains { $0[0].hasPrefix("丸め / rounding:") && $0[0].contains("四捨五入") })
+            XCTAssertTrue(report.json.contains("1315.667"))
         }
     }
 
-    func testDuplicatesCSVParsesBackToListingsAndTotals() async throws {
+    /// One row per duplicated program: `counted_extra` once, never repeated per listing.
+    func testDuplicatesCSVStatesEachProgramOnceWithTotalsApart() async throws {
         try await withSynced { analytics in
             let (report, _) = try await Self.duplicates(analytics)
             let records = CSV.parse(report.rendered(as: .csv))
-            XCTAssertEqual(records[0], ["fiscal_year", "amount", "row_type", "program_id", "program", "department", "thousand_yen",
-                                        "counted_extra", "policy_code", "policy_name", "no", "relisted"])
-            let listings = records.filter { $0[2] == "listing" }
-            XCTAssertEqual(listings.map { [$0[4], $0[8], $0[10]] }, [
-                ["KitaQ DX推進事業", "II-3-(2)-②", "1"], ["KitaQ DX推進事業", "III-1-(3)-④", "5"],
-                ["市職員のテレワーク推進", "II-3-(2)-②", "2"], ["市職員のテレワーク推進", "II-3-(2)-④", "4"],
+            XCTAssertEqual(records[0], ["年度", "金額の種類", "事業ID", "事業", "所管課", "掲載数", "掲載施策（No.）", "金額（千円）", "重複計上額（千円）"])
+            XCTAssertEqual(records[1], ["fiscal_year", "amount", "program_id", "program", "department", "listings", "policies", "thousand_yen", "counted_extra"])
+            let programs = Array(records[2..<4])
+            XCTAssertEqual(programs.map { [$0[3], $0[5], $0[7], $0[8]] }, [
+                ["KitaQ DX推進事業", "2", "3947", "3947"], ["市職員のテレワーク推進", "2", "90976", "90976"],
             ])
-            XCTAssertEqual(listings.map { $0[7] }, ["3947", "3947", "90976", "90976"])
-            let totals = Dictionary(uniqueKeysWithValues: records.filter { $0[2].hasSuffix("total") || $0[2] == "double_counted" }.map { ($0[2], $0[6]) })
+            XCTAssertTrue(programs[0][6].contains("II-3-(2)-② No.1") && programs[0][6].contains("III-1-(3)-④ No.5"), programs[0][6])
+            XCTAssertTrue(records[4].allSatisfy(\.isEmpty))
+            XCTAssertEqual(records[5][0], CSVTable.totalsTitle)
+            let totals = Dictionary(uniqueKeysWithValues: records[7...9].map { ($0[0], $0[2]) })
             XCTAssertEqual(totals, ["naive_per_policy_total": "385588", "deduplicated_total": "290665", "double_counted": "94923"])
+            XCTAssertTrue(records.contains { $0[0].contains("once per program") })
         }
     }
 
@@ -270,15 +283,21 @@ final class ReportTests: XCTestCase {
         ])
     }
 
+    /// Each listing's value with its policy named, and the goal set the SDG report counted.
     func testConflictsCSVListsEachListingsValue() async throws {
         try await withSynced { analytics in
             let report = try await analytics.report(ReportRequest(kind: .conflicts, fiscalYear: 2023))
             let records = CSV.parse(report.rendered(as: .csv))
-            XCTAssertEqual(records, [
-                ["fiscal_year", "program_id", "program", "department", "field", "policy_code", "no", "value"],
-                ["2023", records[1][1], "KitaQ DX推進事業", "DX推進課", "sdg_goals", "II-3-(2)-②", "1", "11, 16"],
-                ["2023", records[1][1], "KitaQ DX推進事業", "DX推進課", "sdg_goals", "III-1-(3)-④", "5", "11, 12"],
+            XCTAssertEqual(records[1], ["fiscal_year", "program_id", "program", "department", "field", "policy_code", "policy_name", "no", "value", "counted_goals"])
+            let rows = Array(records[2..<4])
+            XCTAssertEqual(rows.map { [$0[2], $0[4], $0[5], $0[7], $0[8], $0[9]] }, [
+                ["KitaQ DX推進事業", "sdg_goals", "II-3-(2)-②", "1", "11, 16", "11, 12, 16"],
+                ["KitaQ DX推進事業", "sdg_goals", "III-1-(3)-④", "5", "11, 12", "11, 12, 16"],
             ])
+            XCTAssertTrue(rows.allSatisfy { !$0[6].isEmpty }, "the policies are named: \(rows)")
+            let html = report.rendered(as: .html)
+            XCTAssertTrue(html.contains("SDGレポートで集計したゴール") && html.contains("和集合"), "the page says which goal set was counted")
+            XCTAssertTrue(html.contains("<footer>作成 "), "the footer says when and from what")
         }
     }
 
@@ -309,7 +328,9 @@ final class ReportTests: XCTestCase {
             let markdown = report.rendered(as: .md)
             XCTAssertTrue(markdown.contains("集計方法: 按分（split）"))
             XCTAssertTrue(markdown.contains("> \(sdg.counting)\n"))
-            XCTAssertTrue(markdown.contains("\n| 12 | つくる責任 つかう責任 | 1 | 1,315.667 |\n"))
+            // Shown in whole 千円 (四捨五入), the rule stated; the JSON keeps 1315.667.
+            XCTAssertTrue(markdown.contains("\n| 12 | つくる責任 つかう責任 | 1 | 1,316 |\n"))
+            XCTAssertTrue(markdown.contains("千円未満を四捨五入"))
         }
     }
 
@@ -396,8 +417,8 @@ final class ReportTests: XCTestCase {
             XCTAssertTrue(markdown.contains("## ゴールの記載がない事業\n\n| 事業 | 所管課 | 金額（千円） |\n|---|---|---:|\n| 手続きオンライン化推進事業 | DX推進課 | 10,740 |\n"))
 
             let records = CSV.parse(report.rendered(as: .csv))
-            XCTAssertEqual(records.first { $0[4] == "no_goal" }?[8...9], ["1", "10740"])
-            XCTAssertEqual(records.first { $0[4] == "total_with_goals" }?[8...9], ["5", "279925"])
+            XCTAssertEqual(records.first { $0[0] == "no_goal" }?[2...3], ["1", "10740"])
+            XCTAssertEqual(records.first { $0[0] == "total_with_goals" }?[2...3], ["5", "279925"])
         }
     }
 

@@ -180,12 +180,16 @@ final class SimilarityTests: XCTestCase {
             XCTAssertEqual(answer.threshold, SimilarityIndex.defaultThreshold)
             XCTAssertEqual(answer.pairs, [])
             XCTAssertEqual(answer.pairsFound, 0)
-            // The newest year by default; a year without listings is empty, not an error.
+            // The newest year by default; a year without listings is an error naming the years there are.
             let latest = try await Analytics(pool: pool).similar()
             XCTAssertEqual(latest.fiscalYear, 2023)
-            let empty = try await Analytics(pool: pool).similar(fiscalYear: 2001)
-            XCTAssertEqual(empty.fiscalYear, 2001)
-            XCTAssertEqual(empty.programs, 0)
+            do {
+                _ = try await Analytics(pool: pool).similar(fiscalYear: 2001)
+                XCTFail("a year without listings was answered")
+            } catch let error as PostgresError {
+                XCTAssertEqual(error.sqlState, Analytics.notFoundState)
+                XCTAssertTrue(error.message.contains("no listings for fiscal year 2001 (平成13年度)"), error.message)
+            }
         }
     }
 

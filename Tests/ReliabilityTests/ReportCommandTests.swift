@@ -69,4 +69,45 @@ final class ReportCommandTests: XCTestCase {
             XCTAssertTrue(errors.contains(message), "\(arguments): \(errors)")
         }
     }
+
+    /// Never a silent empty answer from the CLI: a report over an empty store, or for a year
+    /// or organization that matches nothing, exits 2 naming what there is; every one-shot
+    /// command first says which database it uses; `list` shows the organizations; a dry run
+    /// says what it would apply.
+    func testNothingThereIsAnErrorAndTheDatabaseIsNamed() async throws {
+        let database = try await TestDatabase.create()
+        let binary = try CrosswalkBinary.path()
+        let (emptyEnded, emptyOut, emptyErrors) = try await Spawned.run(binary, ["report", "sdg", "--format", "csv", "--database", database])
+        XCTAssertEqual(emptyEnded, .exited(2), emptyErrors)
+        XCTAssertEqual(emptyOut, "", "no page of zeros")
+        let lines = emptyErrors.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.first?.hasPrefix("crosswalk: database: ") == true, emptyErrors)
+        XCTAssertTrue(lines.contains("crosswalk: error: the store holds no documents: sync a source folder first (crosswalk sync --source DIR, or SYNC)"), emptyErrors)
+
+        let folder = try temporaryFolder("report-scope")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: repositoryRoot.appendingPathComponent("Samples/digital_R5.txt"), to: folder.appendingPathComponent("digital_R5.txt"))
+        let (dryEnded, dryOut, _) = try await Spawned.run(binary, ["sync", "--dry-run", "--database", database, "--source", folder.path])
+        XCTAssertEqual(dryEnded, .exited(0))
+        XCTAssertTrue(dryOut.contains("1 would apply") && dryOut.contains("nothing written"), dryOut)
+        XCTAssertFalse(dryOut.contains(" applied"), dryOut)
+        _ = try await CrosswalkBinary.sync(database: database, source: folder)
+
+        let (yearEnded, _, yearErrors) = try await Spawned.run(binary, ["report", "sdg", "--fiscal-year", "R4", "--database", database])
+        XCTAssertEqual(yearEnded, .exited(2))
+        XCTAssertTrue(yearErrors.contains("crosswalk: error: no listings for fiscal year 2022 (令和4年度); fiscal years present: 2023 (令和5年度)"), yearErrors)
+        let (orgEnded, _, orgErrors) = try await Spawned.run(binary, ["report", "sdg", "--organization", "nobody", "--database", database])
+        XCTAssertEqual(orgEnded, .exited(2))
+        XCTAssertTrue(orgErrors.contains("no organization 'nobody'; organizations present: "), orgErrors)
+
+        let (listEnded, listOut, listErrors) = try await Spawned.run(binary, ["list", "organizations", "--database", database])
+        XCTAssertEqual(listEnded, .exited(0), listErrors)
+        let listed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listOut.utf8)) as? [String: Any])
+        XCTAssertEqual((listed["organizations"] as? [[String: Any]])?.count, 1, listOut)
+
+        let (eraEnded, _, eraErrors) = try await Spawned.run(binary, ["report", "sdg", "--fiscal-year", "R5", "--database", database])
+        XCTAssertEqual(eraEnded, .exited(0), eraErrors)
+        XCTAssertTrue(eraErrors.contains("crosswalk: fiscal year R5 is 2023年度（令和5年度）"), eraErrors)
+    }
 }

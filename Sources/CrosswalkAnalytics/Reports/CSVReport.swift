@@ -14,10 +14,23 @@ package struct CSVReport: Sendable {
         self.guardFormulas = guardFormulas
     }
 
+    /// Japanese header, English keys, the rows; then the totals and the notes, each after
+    /// a blank record and a title. Every record is as wide as the header.
     package func render(_ table: CSVTable) -> String {
+        let width = table.header.count
+        let padded = { (fields: [CSVField]) in fields + Array(repeating: CSVField.empty, count: max(0, width - fields.count)) }
         var out = Self.byteOrderMark
+        if !table.headerJa.isEmpty { out += record(padded(table.headerJa.map(CSVField.text))) }
         out += record(table.header.map(CSVField.text))
-        for row in table.rows { out += record(row) }
+        for row in table.rows { out += record(padded(row)) }
+        if !table.totals.isEmpty {
+            out += record(padded([])) + record(padded([.text(CSVTable.totalsTitle)]))
+            for row in table.totals { out += record(padded(row)) }
+        }
+        if !table.notes.isEmpty {
+            out += record(padded([])) + record(padded([.text(CSVTable.notesTitle)]))
+            for note in table.notes { out += record(padded([.text(note)])) }
+        }
         return out
     }
 

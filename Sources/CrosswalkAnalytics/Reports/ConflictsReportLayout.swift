@@ -9,7 +9,8 @@ extension ConflictsReport {
             for conflict in program.conflicts {
                 for listing in conflict.listings {
                     rows.append([.program(program.name, id: program.id), .text(program.department), .text(Self.fieldLabel(conflict.field)),
-                                 .text(listing.policyCode), .number(listing.no), .text(Self.valueText(listing.value, field: conflict.field))])
+                                 .text(Self.policyText(listing)), .number(listing.no), .text(Self.valueText(listing.value, field: conflict.field)),
+                                 .text(conflict.field == "sdg_goals" ? Self.countedText(program) : "")])
                 }
             }
         }
@@ -22,15 +23,29 @@ extension ConflictsReport {
             sections: [
                 .init(
                     heading: "不一致",
-                    note: "同じ事業が複数の施策に掲載され、掲載ごとに SDGs ゴール・金額・事業評価が異なるものです。各掲載の値を並べます。",
+                    note: "同じ事業が複数の施策に掲載され、掲載ごとに SDGs ゴール・金額・事業評価が異なるものです。各掲載の値を並べます。\(Self.countingNote)",
                     table: Table(
-                        columns: [.init("事業"), .init("所管課", nowrap: true), .init("項目", nowrap: true), .init("施策", nowrap: true), .init("No.", numeric: true), .init("値")],
+                        columns: [.init("事業"), .init("所管課", nowrap: true), .init("項目", nowrap: true), .init("施策"), .init("No.", numeric: true), .init("値"),
+                                  .init("SDGレポートで集計したゴール", nowrap: true)],
                         rows: rows,
                         emptyText: "なし（掲載間の不一致はありません）"
                     )
                 ),
             ]
         )
+    }
+
+    /// Which goal set the SDG report counted, for readers of a goal disagreement.
+    static let countingNote = "SDGsゴールが食い違う事業について、SDGレポート（crosswalk report sdg、REPORT SDG）は各掲載のゴールの和集合を数え、事業は1件として集計します（最右列）。"
+
+    /// `II-3-(2)-② 働き方改革の推進`: the policy by code and name.
+    static func policyText(_ listing: Listing) -> String {
+        listing.policyName.map { "\(listing.policyCode) \($0)" } ?? listing.policyCode
+    }
+
+    /// `11, 12, 16`: the goals the SDG report counted for the program.
+    static func countedText(_ program: Program) -> String {
+        (program.countedGoals ?? []).map(String.init).joined(separator: ", ")
     }
 
     /// `sdg_goals` → `SDGsゴール（sdg_goals）`
@@ -75,18 +90,25 @@ extension ConflictsReport {
         return "\(ReportText.plain(year))年度 \(kind) \(amount)"
     }
 
-    /// One row per listing of each disagreement.
+    /// One row per listing of each disagreement, with the policy's name and, for goals,
+    /// the set the SDG report counted.
     package var csvTable: CSVTable {
         var rows: [[CSVField]] = []
         for program in programs {
             for conflict in program.conflicts {
                 for listing in conflict.listings {
                     rows.append([.optional(fiscalYear.map(Int64.init)), .number(program.id), .text(program.name), .text(program.department),
-                                 .text(conflict.field), .text(listing.policyCode), .number(listing.no),
-                                 .text(Self.valueText(listing.value, field: conflict.field))])
+                                 .text(conflict.field), .text(listing.policyCode), .optional(listing.policyName), .number(listing.no),
+                                 .text(Self.valueText(listing.value, field: conflict.field)),
+                                 conflict.field == "sdg_goals" ? .text(Self.countedText(program)) : .empty])
                 }
             }
         }
-        return CSVTable(header: ["fiscal_year", "program_id", "program", "department", "field", "policy_code", "no", "value"], rows: rows)
+        return CSVTable(
+            header: ["fiscal_year", "program_id", "program", "department", "field", "policy_code", "policy_name", "no", "value", "counted_goals"],
+            headerJa: ["年度", "事業ID", "事業", "所管課", "項目", "施策コード", "施策名", "No.", "値", "SDGレポートで集計したゴール"],
+            rows: rows,
+            notes: [Self.countingNote]
+        )
     }
 }

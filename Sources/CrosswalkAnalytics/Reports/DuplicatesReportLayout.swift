@@ -41,26 +41,31 @@ extension DuplicatesReport {
         "\(listing.code) No.\(listing.no) \(listing.name)\(listing.relisted ? ReportText.relistedMark : "")"
     }
 
-    /// One row per listing of a duplicated program, then the three totals.
+    /// One row per duplicated program, its amount and `counted_extra` stated once, its
+    /// listings in one cell; the three totals in their own section; the counting rule.
     package var csvTable: CSVTable {
         let context: [CSVField] = [.optional(fiscalYear.map(Int64.init)), .text(amount.rawValue)]
-        var rows: [[CSVField]] = []
-        for program in programs {
-            for listing in program.policies {
-                rows.append(context + [
-                    .text("listing"), .number(program.id), .text(program.name), .text(program.department),
-                    .number(program.thousandYen), .number(program.countedExtra),
-                    .text(listing.code), .text(listing.name), .number(listing.no), .text(listing.relisted ? "true" : "false"),
-                ])
-            }
-        }
-        for (type, value) in [("naive_per_policy_total", naivePerPolicyTotal), ("deduplicated_total", deduplicatedTotal), ("double_counted", doubleCounted)] {
-            rows.append(context + [.text(type), .empty, .empty, .empty, .number(value), .empty, .empty, .empty, .empty, .empty])
+        let rows: [[CSVField]] = programs.map { program in
+            context + [
+                .number(program.id), .text(program.name), .text(program.department), .number(program.policies.count),
+                .text(program.policies.map(Self.listingText).joined(separator: " / ")),
+                .number(program.thousandYen), .number(program.countedExtra),
+            ]
         }
         return CSVTable(
-            header: ["fiscal_year", "amount", "row_type", "program_id", "program", "department", "thousand_yen", "counted_extra",
-                     "policy_code", "policy_name", "no", "relisted"],
-            rows: rows
+            header: ["fiscal_year", "amount", "program_id", "program", "department", "listings", "policies", "thousand_yen", "counted_extra"],
+            headerJa: ["年度", "金額の種類", "事業ID", "事業", "所管課", "掲載数", "掲載施策（No.）", "金額（千円）", "重複計上額（千円）"],
+            rows: rows,
+            totals: [
+                [.text("区分 / row_type"), .text("名称 / name"), .text("金額（千円） / thousand_yen")],
+                [.text("naive_per_policy_total"), .text("施策別合計の和（重複あり）"), .number(naivePerPolicyTotal)],
+                [.text("deduplicated_total"), .text("重複除外の総額"), .number(deduplicatedTotal)],
+                [.text("double_counted"), .text("重複計上額"), .number(doubleCounted)],
+            ],
+            notes: [
+                "集計方法 / counting: \(counting)。counted_extra（重複計上額）は事業ごとに1回、金額 ×（掲載数 − 1）/ once per program: its amount × (listings − 1).",
+                "単位 / unit: 千円（thousand yen）。",
+            ]
         )
     }
 }

@@ -18,7 +18,7 @@ package struct HTMLReport: Sendable {
         """
 
     package func render(_ document: ReportDocument) -> String {
-        page(title: document.title, body: body(document), footer: "crosswalk report")
+        page(title: document.title, body: body(document), footer: document.provenance?.text ?? "crosswalk report")
     }
 
     /// A whole HTML file around `body` (already HTML), with the report's style and

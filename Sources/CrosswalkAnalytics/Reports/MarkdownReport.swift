@@ -26,6 +26,7 @@ package struct MarkdownReport: Sendable {
             if let note = section.note { out += "\(Self.escape(note))\n\n" }
             out += table(section.table) + "\n"
         }
+        if let provenance = document.provenance { out += "---\n\n_\(Self.escape(provenance.text))_\n" }
         return out
     }
 

@@ -26,6 +26,7 @@ extension PoliciesReport {
     package var csvTable: CSVTable {
         CSVTable(
             header: ["fiscal_year", "code", "name", "programs", "evaluation"],
+            headerJa: ["年度", "施策コード", "施策名", "事業数", "評価"],
             rows: policies.map { [.optional(fiscalYear.map(Int64.init)), .text($0.code), .text($0.name), .number($0.programs), .optional($0.evaluation)] }
         )
     }
@@ -63,6 +64,7 @@ extension PolicyDetailReport {
     package var csvTable: CSVTable {
         CSVTable(
             header: ["code", "policy_name", "fiscal_year", "no", "program_id", "program", "department", "relisted", "goals", "grade", "settled_thousand_yen"],
+            headerJa: ["施策コード", "施策名", "年度", "No.", "事業ID", "事業", "所管課", "再掲", "ゴール", "事業評価", "決算額（千円）"],
             rows: programs.map { program in
                 [.text(code), .text(name), .number(program.fiscalYear), .number(program.no), .number(program.id), .text(program.name),
                  .text(program.department), .text(program.relisted ? "true" : "false"),

@@ -53,6 +53,9 @@ package struct Report: Sendable {
 
     package var json: String
     package var content: Content
+    /// When, from what and by which version it was made: the HTML and Markdown footer
+    /// and a CSV note. nil: no footer (pages, which say it elsewhere).
+    package var provenance: ReportProvenance?
 
     /// Decodes the SQL answer for `kind` (for `policy`, `detail` selects the one-policy shape).
     package static func decode(_ json: PostgresJSON, kind: ReportRequest.Kind, detail: Bool = false) throws -> Report {
@@ -71,6 +74,17 @@ package struct Report: Sendable {
         return Report(json: json.text, content: content)
     }
 
+    /// The fiscal year the answer is about (nil for one policy's every year).
+    package var fiscalYear: Int? {
+        switch content {
+        case .sdg(let report): report.fiscalYear
+        case .duplicates(let report): report.fiscalYear
+        case .conflicts(let report): report.fiscalYear
+        case .policies(let report): report.fiscalYear
+        case .policy: nil
+        }
+    }
+
     private init(json: String, content: Content) {
         self.json = json
         self.content = content
@@ -78,7 +92,7 @@ package struct Report: Sendable {
 
     /// The report laid out for Markdown and HTML.
     package var document: ReportDocument {
-        switch content {
+        var document = switch content {
         case .sdg(let report): report.document
         case .duplicates(let report): report.document
         case .conflicts(let report): report.document
@@ -87,11 +101,13 @@ package struct Report: Sendable {
         case .compare(let report): report.document
         case .review(let report): report.document
         }
+        document.provenance = provenance
+        return document
     }
 
     /// The report as one flat table for CSV.
     package var csvTable: CSVTable {
-        switch content {
+        var table = switch content {
         case .sdg(let report): report.csvTable
         case .duplicates(let report): report.csvTable
         case .conflicts(let report): report.csvTable
@@ -100,6 +116,8 @@ package struct Report: Sendable {
         case .compare(let report): report.csvTable
         case .review(let report): report.csvTable
         }
+        if let provenance { table.notes.append(provenance.text) }
+        return table
     }
 
     /// The report in `format`, as the text to write (UTF-8).
@@ -134,8 +152,22 @@ package struct ReportError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Analytics {
-    /// Runs the SQL function behind `request` and decodes its answer.
+    /// Runs the SQL function behind `request`, decodes its answer, and notes where it came
+    /// from (the documents of its year, their sync time, this version).
     package func report(_ request: ReportRequest) async throws -> Report {
+        var report = try await answer(request)
+        report.provenance = ReportProvenance(
+            generatedAt: Date(), sources: try await reportSources(fiscalYear: report.fiscalYear, municipality: request.municipality))
+        return report
+    }
+
+    /// The current documents a year's answer is read from, with their sync time.
+    package func reportSources(fiscalYear: Int?, municipality: String?) async throws -> [ReportProvenance.Source] {
+        try await call("SELECT crosswalk_report_sources($1, $2) AS answer", [fiscalYear, municipality])
+            .decode([ReportProvenance.Source].self)
+    }
+
+    private func answer(_ request: ReportRequest) async throws -> Report {
         switch request.kind {
         case .sdg:
             let json = try await sdgReport(

@@ -4,6 +4,8 @@ package import Foundation
 /// and HTML render. (CSV renders a `CSVTable` instead: one flat table.)
 package struct ReportDocument: Sendable, Equatable {
     package var title: String
+    /// When, from which documents and by which version the report was made; the footer.
+    package var provenance: ReportProvenance?
     /// Facts stated under the title: fiscal year, amount kind, totals.
     package var facts: [Fact]
     /// The counting rule, shown prominently (SDG and duplicates reports).
@@ -160,12 +162,32 @@ package struct BarChart: Sendable, Equatable {
 
 /// One flat table for CSV: a header row and records of equal width.
 package struct CSVTable: Sendable, Equatable {
+    /// The English keys (`fiscal_year`, `thousand_yen`): the second header row, or the
+    /// only one when `headerJa` is empty.
     package var header: [String]
+    /// The Japanese column names: the first header row.
+    package var headerJa: [String]
+    /// The rows a spreadsheet sums: never a total among them.
     package var rows: [[CSVField]]
-    package init(header: [String], rows: [[CSVField]]) {
+    /// Totals, in a section of their own below the rows (after a blank record), whose
+    /// numbers sit under the text columns of the rows above, so summing a column of the
+    /// rows never adds a total.
+    package var totals: [[CSVField]]
+    /// The counting and rounding rules, one record each, in a last section.
+    package var notes: [String]
+
+    package init(header: [String], headerJa: [String] = [], rows: [[CSVField]], totals: [[CSVField]] = [], notes: [String] = []) {
         self.header = header
+        self.headerJa = headerJa
         self.rows = rows
+        self.totals = totals
+        self.notes = notes
     }
+
+    /// The title record of the totals section.
+    package static let totalsTitle = "合計（上の表の列には含めない） / totals, kept out of the columns above"
+    /// The title record of the notes section.
+    package static let notesTitle = "注記 / notes"
 }
 
 package enum CSVField: Sendable, Equatable {

@@ -114,6 +114,8 @@ package struct ConflictsReport: Codable, Sendable, Equatable {
         package var name: String
         package var department: String
         package var conflicts: [Conflict]
+        /// The goals the SDG report counts for the program: the union over its listings.
+        package var countedGoals: [Int]?
     }
 
     package struct Conflict: Codable, Sendable, Equatable {
@@ -124,6 +126,7 @@ package struct ConflictsReport: Codable, Sendable, Equatable {
 
     package struct Listing: Codable, Sendable, Equatable {
         package var policyCode: String
+        package var policyName: String?
         package var no: Int
         /// goals: `[5, 8]`; amounts: `[{fiscal_year, kind, thousand_yen}]`; grade: text or null.
         package var value: JSONValue

@@ -81,6 +81,18 @@ package enum ReportText {
     }
 
     /// `KitaQ DX推進事業` listed again: `（再掲）`.
+    /// Rounded to a whole 千円, half away from zero (四捨五入): how split amounts are shown.
+    /// The JSON answer keeps the exact figure.
+    package static func wholeThousandYen(_ value: Decimal) -> Decimal {
+        var value = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .plain)
+        return rounded
+    }
+
+    /// The display rule for split amounts, as reports state it.
+    package static let splitRounding = "split の金額は千円未満を四捨五入して表示しています（JSON の回答は小数点以下3桁まで保持）。このため、ゴール別の金額の和が総額と数千円ずれることがあります。"
+
     package static let relistedMark = "（再掲）"
 
     /// The official SDG colours (also in the database's `sdg_goals`), for answers

@@ -23,7 +23,7 @@ extension SDGReport {
 
         let goalTable = Table(
             columns: [.init("ゴール", nowrap: true), .init("名称"), .init("事業数", numeric: true), .init("金額（千円）", numeric: true)],
-            rows: goals.map { [.goal($0.goal, color: $0.color), .text($0.nameJa), .number($0.programs), .number($0.thousandYen)] },
+            rows: goals.map { [.goal($0.goal, color: $0.color), .text($0.nameJa), .number($0.programs), .number(shown($0.thousandYen))] },
             footer: [
                 [.empty, .text("ゴールのある事業の総額"), .number(withGoals), .number(totalWithGoalsThousandYen)],
                 [.empty, .text("ゴールの記載がない事業"), .number(noGoal.programs), .number(noGoal.thousandYen)],
@@ -46,28 +46,44 @@ extension SDGReport {
             chart: BarChart(
                 title: "ゴール別の\(ReportText.amountKind(amount))（千円、\(mode.rawValue)）",
                 unit: "千円",
-                bars: goals.map { .init(number: $0.goal, label: $0.nameJa, color: $0.color, value: $0.thousandYen) }
+                bars: goals.map { .init(number: $0.goal, label: $0.nameJa, color: $0.color, value: shown($0.thousandYen)) }
             ),
             sections: [
-                .init(heading: "ゴール別", note: mode == .gross ? "ゴールどうしが重なるため、この列の和は総額を上回ります。" : nil, table: goalTable),
+                .init(heading: "ゴール別", note: mode == .gross ? "ゴールどうしが重なるため、この列の和は総額を上回ります。" : ReportText.splitRounding, table: goalTable),
                 .init(heading: "事業一覧", table: programTable),
                 .init(heading: "ゴールの記載がない事業", table: noGoalTable),
             ]
         )
     }
 
-    /// One row per goal, then `no_goal`, `total_with_goals` and `total`.
+    /// A goal's amount as shown: whole 千円 in split mode (the JSON keeps the exact figure).
+    func shown(_ amount: Decimal) -> Decimal {
+        mode == .split ? ReportText.wholeThousandYen(amount) : amount
+    }
+
+    /// One row per goal (the rows to sum); the totals in their own section; the counting
+    /// and rounding rules as notes.
     package var csvTable: CSVTable {
         let context: [CSVField] = [.optional(fiscalYear.map(Int64.init)), .text(amount.rawValue), .text(mode.rawValue), .optional(organization)]
-        var rows = goals.map { goal in
-            context + [.text("goal"), .number(goal.goal), .text(goal.nameJa), .text(goal.nameEn), .number(goal.programs), .number(goal.thousandYen)]
+        let rows = goals.map { goal in
+            context + [.number(goal.goal), .text(goal.nameJa), .text(goal.nameEn), .number(goal.programs), .number(shown(goal.thousandYen))]
         }
-        rows.append(context + [.text("no_goal"), .empty, .text("ゴールの記載なし"), .text("No goal listed"), .number(noGoal.programs), .number(noGoal.thousandYen)])
-        rows.append(context + [.text("total_with_goals"), .empty, .text("ゴールのある事業の総額"), .text("Total of programs with goals"), .number(programs - noGoal.programs), .number(totalWithGoalsThousandYen)])
-        rows.append(context + [.text("total"), .empty, .text("総額（重複除外）"), .text("Total (each program once)"), .number(programs), .number(totalThousandYen)])
+        var notes = [
+            "集計方法 / counting: \(ReportText.modeExplanation(mode)) \(counting)",
+            "単位 / unit: 千円（thousand yen）。金額の記載がない事業は 0 として集計 / a program without the amount counts as 0.",
+        ]
+        if mode == .split { notes.append("丸め / rounding: \(ReportText.splitRounding)") }
         return CSVTable(
-            header: ["fiscal_year", "amount", "mode", "organization", "row_type", "goal", "name_ja", "name_en", "programs", "thousand_yen"],
-            rows: rows
+            header: ["fiscal_year", "amount", "mode", "organization", "goal", "name_ja", "name_en", "programs", "thousand_yen"],
+            headerJa: ["年度", "金額の種類", "集計方法", "組織", "ゴール", "名称", "名称（英語）", "事業数", "金額（千円）"],
+            rows: rows,
+            totals: [
+                [.text("区分 / row_type"), .text("名称 / name"), .text("事業数 / programs"), .text("金額（千円） / thousand_yen")],
+                [.text("total_with_goals"), .text("ゴールのある事業の総額"), .number(programs - noGoal.programs), .number(totalWithGoalsThousandYen)],
+                [.text("no_goal"), .text("ゴールの記載がない事業"), .number(noGoal.programs), .number(noGoal.thousandYen)],
+                [.text("total"), .text("総額（重複除外） / each program once"), .number(programs), .number(totalThousandYen)],
+            ],
+            notes: notes
         )
     }
 }

@@ -56,6 +56,7 @@ extension Analytics {
         guard threshold > 0, threshold <= 1 else {
             throw PostgresError(kind: .statement, message: "threshold must be in (0, 1], not \(threshold)", sqlState: "22023")
         }
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
         let rows = try await pool.query("SELECT * FROM crosswalk_program_texts($1, $2)", [fiscalYear, municipality])
         var year = fiscalYear
         var byMunicipality: [Int64: [ProgramText]] = [:]

@@ -40,13 +40,14 @@ package struct StructuredLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var fields: [(String, String)] = [
-            ("time", Self.timestamp()), ("level", event.level.rawValue), ("logger", label), ("msg", "\(event.message)"),
+        var fields: [(String, Logger.MetadataValue)] = [
+            ("time", .string(Self.timestamp())), ("level", .string(event.level.rawValue)), ("logger", .string(label)),
+            ("msg", .string("\(event.message)")),
         ]
         for key in merged.keys.sorted() {
-            fields.append((key, Self.isSecret(key) ? "[redacted]" : Self.flatten(merged[key]!)))
+            fields.append((key, Self.isSecret(key) ? .string("[redacted]") : merged[key]!))
         }
-        write(format == .json ? Self.json(fields) : Self.logfmt(fields))
+        write(format == .json ? Self.json(fields) : Self.logfmt(fields.map { ($0.0, Self.flatten($0.1)) }))
     }
 
     @Sendable package static func standardError(_ line: String) {
@@ -75,8 +76,27 @@ package struct StructuredLogHandler: LogHandler {
         }.joined(separator: " ") + "\n"
     }
 
-    static func json(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}\n"
+    /// One JSON object; metadata keeps its type for collectors: integers, floating-point
+    /// numbers and booleans given as `.stringConvertible` are JSON numbers and booleans,
+    /// `.array` a JSON list, `.dictionary` an object; everything else a string.
+    static func json(_ fields: [(String, Logger.MetadataValue)]) -> String {
+        "{" + fields.map { "\(quoted($0.0)):\(jsonValue($0.1))" }.joined(separator: ",") + "}\n"
+    }
+
+    static func jsonValue(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text): return quoted(text)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let flag as Bool: return flag ? "true" : "false"
+            case let number as any BinaryInteger: return "\(number)"
+            case let number as Double where number.isFinite: return "\(number)"
+            default: return quoted(convertible.description)
+            }
+        case .array(let items): return "[" + items.map(jsonValue).joined(separator: ",") + "]"
+        case .dictionary(let entries):
+            return "{" + entries.keys.sorted().map { "\(quoted($0)):\(jsonValue(entries[$0]!))" }.joined(separator: ",") + "}"
+        }
     }
 
     /// A JSON string literal (the protocol's own writer); logfmt readers accept the same escapes.

@@ -52,6 +52,7 @@ package struct APIRoute: Sendable {
         APIRoute(path: "/api/compare", command: "COMPARE", yearPair: true, query: ["amount", "org", "muni"]),
         APIRoute(path: "/api/review/sdg", command: "REVIEW", fixed: ["SDG"], query: year),
         APIRoute(path: "/api/municipalities", command: "MUNICIPALITIES"),
+        APIRoute(path: "/api/organizations", command: "ORGANIZATIONS", query: ["muni"]),
         APIRoute(path: "/api/syncstatus", command: "SYNCSTATUS"),
     ]
 }
