@@ -74,14 +74,16 @@ package struct Report: Sendable {
         return Report(json: json.text, content: content)
     }
 
-    /// The fiscal year the answer is about (nil for one policy's every year).
-    package var fiscalYear: Int? {
+    /// The fiscal years the answer is read from (nil: every year, as for one policy's history).
+    package var fiscalYears: [Int?] {
         switch content {
-        case .sdg(let report): report.fiscalYear
-        case .duplicates(let report): report.fiscalYear
-        case .conflicts(let report): report.fiscalYear
-        case .policies(let report): report.fiscalYear
-        case .policy: nil
+        case .sdg(let report): [report.fiscalYear]
+        case .duplicates(let report): [report.fiscalYear]
+        case .conflicts(let report): [report.fiscalYear]
+        case .policies(let report): [report.fiscalYear]
+        case .policy: [nil]
+        case .compare(let report): [report.from, report.to]
+        case .review(let report): [report.fiscalYear]
         }
     }
 
@@ -153,11 +155,14 @@ package struct ReportError: Error, CustomStringConvertible, Sendable {
 
 extension Analytics {
     /// Runs the SQL function behind `request`, decodes its answer, and notes where it came
-    /// from (the documents of its year, their sync time, this version).
+    /// from (the documents of its years, their sync time, this version).
     package func report(_ request: ReportRequest) async throws -> Report {
         var report = try await answer(request)
-        report.provenance = ReportProvenance(
-            generatedAt: Date(), sources: try await reportSources(fiscalYear: report.fiscalYear, municipality: request.municipality))
+        var sources: [ReportProvenance.Source] = []
+        for year in report.fiscalYears {
+            sources += try await reportSources(fiscalYear: year, municipality: request.municipality)
+        }
+        report.provenance = ReportProvenance(generatedAt: Date(), sources: sources)
         return report
     }
 
