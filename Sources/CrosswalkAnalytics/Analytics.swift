@@ -32,7 +32,8 @@ package struct Analytics: Sendable {
     /// The gross SDG report without its program lists: the 17 goals (and the programs with
     /// none) with counts and amounts, a few KB where the full report lists every program.
     package func sdgSummary(fiscalYear: Int?, amount: AmountKind = .settled, municipality: String? = nil) async throws -> PostgresJSON {
-        try await call(
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
+        return try await call(
             """
             SELECT r - 'goals' - 'no_goal'
                    || jsonb_build_object(

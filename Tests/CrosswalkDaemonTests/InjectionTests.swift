@@ -36,7 +36,11 @@ final class InjectionTests: XCTestCase {
     }
 
     func testInjectionStringsInEveryArgumentOfEveryDataCommand() async throws {
-        try await SyncedDaemon.run { _, port, pool in
+        // Two years of the sample, so that COMPARE FY 2022 FY 2023 answers and every one of its
+        // arguments is reached.
+        let folder = try SyncedDaemon.twoYearSamples()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await SyncedDaemon.run(configure: { $0.sync.sources = [folder.path] }) { _, port, pool in
             // The hostile strings must really match nothing, or "same as a miss" is wrong.
             for text in Self.hostile where !text.contains("\u{0}") {
                 let found = try await pool.query(

@@ -14,6 +14,23 @@ enum SyncedDaemon {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Samples")
 
+    /// A copy of the sample folder with the same document a year earlier (`digital_R4.txt`,
+    /// FY2022), so that COMPARE has two years; `edit` changes the documents' text first.
+    /// The caller removes the folder.
+    static func twoYearSamples(edit: (String) -> String = { $0 }) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-two-years-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["digital_R5.txt", "source.conf"] {
+            let text = try String(contentsOf: samples.appendingPathComponent(name), encoding: .utf8)
+            try edit(text).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let document = try String(contentsOf: folder.appendingPathComponent("digital_R5.txt"), encoding: .utf8)
+        try document.replacingOccurrences(of: "R4年度", with: "R3年度").replacingOccurrences(of: "R5年度", with: "R4年度")
+            .replacingOccurrences(of: "令和5年度", with: "令和4年度")
+            .write(to: folder.appendingPathComponent("digital_R4.txt"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
     static func run(
         _ label: String = #function, poolConnections: Int = 4, logger: Logger? = nil,
         configure: (inout Daemon.Configuration) -> Void = { _ in },

@@ -1,5 +1,6 @@
 import CrosswalkDaemon
 import Foundation
+import TestSupport
 import XCTest
 
 /// COMPARE over the protocol and the year-over-year page, on a corpus generate.py wrote
@@ -8,18 +9,11 @@ import XCTest
 final class WebCompareTests: XCTestCase {
     /// generate.py --evolve --truth: the documents folder and the first year pair with a renamed program.
     static func evolvedCorpus(into folder: URL) throws -> (docs: URL, organization: String, from: Int, to: Int, renamedTo: String) {
-        let script = SyncedDaemon.samples.deletingLastPathComponent().appendingPathComponent("Benchmarks/corpus/generate.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--out", folder.path, "--listings", "300", "--seed", "11",
-                             "--docs-per-org", "3", "--evolve", "0.3", "--truth", "--quiet", "--force"]
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "generate.py (python3 is needed)")
-        let truth = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("yoy_truth.json"))) as? [[String: Any]])
+        let corpus = try EvolvedCorpus.generate(into: folder, listings: 300, seed: 11)
+        let truth = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: corpus.truthFile)) as? [[String: Any]])
         let pair = try XCTUnwrap(truth.first { !(($0["renamed"] as? [Any]) ?? []).isEmpty })
         let renamed = try XCTUnwrap((pair["renamed"] as? [[String: Any]])?.first?["new"] as? String)
-        return (folder.appendingPathComponent("docs"), pair["organization"] as! String, pair["from"] as! Int, pair["to"] as! Int,
+        return (corpus.documents, pair["organization"] as! String, pair["from"] as! Int, pair["to"] as! Int,
                 String(renamed.split(separator: "|")[0]))
     }
 

@@ -57,14 +57,9 @@ final class WebPageTests: XCTestCase {
     func testHostileProgramNamesAreEscapedEverywhere() async throws {
         let hostile = #"<script>alert("x")</script> & 'q'"#
         let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;"
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crosswalk-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Two years, so that /compare shows the name too.
+        let folder = try SyncedDaemon.twoYearSamples { $0.replacingOccurrences(of: "KitaQ DX推進事業", with: hostile) }
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["digital_R5.txt", "source.conf"] {
-            let text = try String(contentsOf: SyncedDaemon.samples.appendingPathComponent(name), encoding: .utf8)
-            try text.replacingOccurrences(of: "KitaQ DX推進事業", with: hostile)
-                .write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
         try await SyncedDaemon.run(configure: { $0.sync.sources = [folder.path]; $0.httpPort = 0 }) { daemon, _, _ in
             let port = await daemon.web!.boundPort()
             let search = try await HTTPGet.fetch(port: port, "/search?q=\(HTTPGet.encode("<script>"))")

@@ -49,22 +49,11 @@ final class CompareTests: XCTestCase {
         var settled_to: Int64
     }
 
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// generate.py --evolve --truth into a fresh folder: (documents folder, ground truth).
     static func evolvedCorpus(seed: Int = 11, listings: Int = 600) throws -> (folder: URL, docs: URL, truth: [Truth]) {
-        let folder = try Fixtures.folder()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repository.appendingPathComponent("Benchmarks/corpus/generate.py").path,
-                             "--out", folder.path, "--listings", "\(listings)", "--seed", "\(seed)", "--docs-per-org", "3",
-                             "--evolve", "0.3", "--truth", "--quiet", "--force"]
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "generate.py (python3 is needed)")
-        let truth = try JSONDecoder().decode([Truth].self, from: Data(contentsOf: folder.appendingPathComponent("yoy_truth.json")))
-        return (folder, folder.appendingPathComponent("docs"), truth)
+        let corpus = try EvolvedCorpus.generate(into: try Fixtures.folder(), listings: listings, seed: seed)
+        let truth = try JSONDecoder().decode([Truth].self, from: Data(contentsOf: corpus.truthFile))
+        return (corpus.folder, corpus.documents, truth)
     }
 
     private func withEvolvedCorpus(_ label: String = #function, _ body: (PostgresPool, [Truth]) async throws -> Void) async throws {

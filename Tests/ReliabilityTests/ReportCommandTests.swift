@@ -41,21 +41,33 @@ final class ReportCommandTests: XCTestCase {
     /// options of other reports are refused with the option named.
     func testCompareReportFromTheCommandLine() async throws {
         let database = try await TestDatabase.create()
-        let folder = try temporaryFolder("compare-src")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = try temporaryFolder("compare-src")
+        defer { try? FileManager.default.removeItem(at: sample) }
         try FileManager.default.copyItem(
-            at: repositoryRoot.appendingPathComponent("Samples/digital_R5.txt"), to: folder.appendingPathComponent("digital_R5.txt"))
-        let synced = try await CrosswalkBinary.sync(database: database, source: folder)
+            at: repositoryRoot.appendingPathComponent("Samples/digital_R5.txt"), to: sample.appendingPathComponent("digital_R5.txt"))
+        let synced = try await CrosswalkBinary.sync(database: database, source: sample)
         XCTAssertEqual(synced.status, "ok", synced.errors)
+        // The sample is FY2023 only: a year it does not hold is named, never "every program new".
+        let (oneYear, oneYearOutput, oneYearErrors) = try await Spawned.run(
+            try CrosswalkBinary.path(), ["report", "compare", "--from", "R4", "--to", "2023", "--database", database])
+        XCTAssertEqual(oneYear, .exited(2), oneYearOutput)
+        XCTAssertTrue(oneYearErrors.contains("no listings for fiscal year 2022 (令和4年度); fiscal years present: 2023 (令和5年度)"), oneYearErrors)
 
-        // The sample is FY2023 only: from FY2022 every program of it is new.
-        for (format, expected) in [("json", "\"continuing\": ["), ("csv", "2022,2023,settled,,new,"), ("md", "## 新規の事業（2023年度）"),
-                                   ("html", "<h2>新規の事業（2023年度）</h2>")] {
+        // Consecutive years from the generator: every format shows the continuing programs.
+        let generated = try EvolvedCorpus.generate(into: try temporaryFolder("compare-corpus"), listings: 200, seed: 5)
+        defer { try? FileManager.default.removeItem(at: generated.folder) }
+        let years = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: generated.truthFile)) as? [[String: Any]])
+        let pair = try XCTUnwrap(years.first { !(($0["continuing"] as? [Any]) ?? []).isEmpty })
+        let (from, to) = (try XCTUnwrap(pair["from"] as? Int), try XCTUnwrap(pair["to"] as? Int))
+        let evolved = try await TestDatabase.create()
+        let loaded = try await CrosswalkBinary.sync(database: evolved, source: generated.documents)
+        XCTAssertEqual(loaded.status, "ok", loaded.errors)
+        for (format, expected) in [("json", "\"continuing\": ["), ("csv", "\(from),\(to),settled,"), ("md", "## 継続"),
+                                   ("html", "<h2>継続")] {
             let (ended, output, errors) = try await Spawned.run(
-                try CrosswalkBinary.path(), ["report", "compare", "--from", "R4", "--to", "2023", "--format", format, "--database", database])
+                try CrosswalkBinary.path(), ["report", "compare", "--from", "\(from)", "--to", "\(to)", "--format", format, "--database", evolved])
             XCTAssertEqual(ended, .exited(0), errors)
             XCTAssertTrue(output.contains(expected), "\(format): \(output.prefix(400))")
-            XCTAssertTrue(output.contains("市職員のテレワーク推進"), format)
         }
         for (arguments, message) in [
             (["compare", "--from", "2023", "--to", "2022"], "--from must be earlier than --to"),

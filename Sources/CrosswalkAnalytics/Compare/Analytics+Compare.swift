@@ -29,6 +29,11 @@ extension Analytics {
         from: Int, to: Int, amount: AmountKind = .settled, organization: String? = nil, municipality: String? = nil,
         threshold: Double = SimilarityIndex.defaultThreshold
     ) async throws -> PostgresJSON {
+        // Both years must hold listings: a missing year would read as "every program new".
+        // A pair out of order is crosswalk_compare's own error, checked before any data.
+        for year in [from, to] where from < to {
+            try await checkScope(fiscalYear: year, organization: organization, municipality: municipality)
+        }
         let candidates = try await renamedCandidates(from: from, to: to, organization: organization, municipality: municipality,
                                                      threshold: threshold)
         let encoder = JSONEncoder()

@@ -81,6 +81,7 @@ extension Analytics {
     /// Reviews the SDG tags of the programs listed in `fiscalYear` (default: the newest).
     package func sdgReview(fiscalYear: Int? = nil, municipality: String? = nil,
                            suggester: SDGSuggester = .standard) async throws -> SDGReviewAnswer {
+        try await checkScope(fiscalYear: fiscalYear, municipality: municipality)
         let rows = try await pool.query("SELECT * FROM crosswalk_review_texts($1, $2)", [fiscalYear, municipality])
         var answer = SDGReviewAnswer(
             fiscalYear: fiscalYear, programs: 0, method: SDGReviewAnswer.method, suggestAt: SDGSuggester.suggestAt,
