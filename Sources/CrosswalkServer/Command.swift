@@ -30,8 +30,19 @@ package struct Request: Sendable {
     package let replyFormat: ReplyFormat
     /// The connection's session as it stood when the request was read.
     package let session: Session
-    /// A logger carrying the connection id and command as metadata.
-    package var logger: Logger
+    /// The connection's logger; `logger` adds the command to its metadata.
+    private var connectionLogger: Logger
+
+    /// A logger carrying the connection id and command as metadata. Built when a handler
+    /// logs, not per request: most requests never log, and metadata costs allocations.
+    package var logger: Logger {
+        get {
+            var logger = connectionLogger
+            logger[metadataKey: "command"] = "\(command)"
+            return logger
+        }
+        set { connectionLogger = newValue }
+    }
 
     package init(
         command: String,
@@ -46,7 +57,7 @@ package struct Request: Sendable {
         self.framing = framing
         self.replyFormat = replyFormat
         self.session = session
-        self.logger = logger
+        self.connectionLogger = logger
     }
 
     /// The value following a keyword argument, matched case-insensitively:
@@ -244,7 +255,8 @@ package struct CommandRegistry: Sendable {
 
     /// The command called `name` or aliased so (case-insensitive).
     package func command(named name: String) -> Command? {
-        commands[name.uppercased()]
+        // Clients send names upper-case: try the name as sent before upper-casing a copy.
+        commands[name] ?? commands[name.uppercased()]
     }
 
     /// All commands in registration order (built-ins first).

@@ -55,6 +55,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Bytes of replies that are ready but not yet written to the socket (in `slots` or in
     /// the channel's outbound buffer); also counted in `server.queuedReplyBytes`.
     private var queuedBytes = 0
+    /// Requests served and not yet added to the shared counters: a run of one command,
+    /// added when another command comes or before replies are written (`reportServed`).
+    private var unreportedCommand: String?
+    private var unreportedCount = 0
 
     init(server: ServerContext, id: UInt64) {
         self.server = server
@@ -84,6 +88,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        reportServed()
         closed = true
         runningTask?.cancel()
         runningTask = nil
@@ -203,6 +208,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         defer { pumping = false }
         while !closed {
             let parsed = parseRequests(context: context)
+            reportServed()  // counted before their replies leave
             let wrote = writeReadyReplies(context: context)
             if !parsed && !wrote { break }
         }
@@ -321,9 +327,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     {
         switch (format, framing) {
         case (.resp, _):
-            return context.channel.allocator.buffer(bytes: value.respBytes(.v2))
+            return value.respBuffer(.v2, allocator: context.channel.allocator)
         case (.resp3, _):
-            return context.channel.allocator.buffer(bytes: value.respBytes(.v3))
+            return value.respBuffer(.v3, allocator: context.channel.allocator)
         case (.json, .inline):
             var out = context.channel.allocator.buffer(capacity: 64)
             out.writeString(value.jsonReplyLine())
@@ -331,7 +337,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return out
         case (.json, .resp):
             // A RESP client that asked for JSON gets each JSON reply as a bulk string.
-            return context.channel.allocator.buffer(bytes: ReplyValue.string(value.jsonReplyLine()).respBytes())
+            return ReplyValue.string(value.jsonReplyLine()).respBuffer(.v2, allocator: context.channel.allocator)
         }
     }
 
@@ -353,11 +359,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Decides what to do with one request, in request order.
     private func dispatch(framing: Framing, args: [String], context: ChannelHandlerContext) {
-        let verb = args[0].uppercased()
         var arguments = Array(args.dropFirst())
         let configuration = server.configuration
 
-        guard let command = server.registry.command(named: verb) else {
+        guard let command = server.registry.command(named: args[0]) else {
             // Before AUTH nothing about the command table is told, not even what is unknown.
             if !session.isAuthenticated {
                 fail("noauth", "NOAUTH Authentication required.", framing: framing, context: context)
@@ -391,13 +396,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
             fail("wrong_arguments", command.wrongArgumentsMessage, framing: framing, context: context)
             return
         }
-        server.stats.commandServed(command.name)
+        countServed(command.name)
 
-        var requestLogger = logger
-        requestLogger[metadataKey: "command"] = "\(command.name)"
         let request = Request(
             command: command.name, arguments: arguments, framing: framing,
-            replyFormat: session.replyFormat(for: framing), session: session, logger: requestLogger)
+            replyFormat: session.replyFormat(for: framing), session: session, logger: logger)
         switch command.work {
         case .session(let run):
             let reply = run(&session, request, server)
@@ -409,11 +412,27 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     try page.apply(to: try await whole(request, server), command: request.command)
                 }
             } ?? whole
+            reportServed()  // so INFO counts what came before it, itself included
             let seq = firstSeq + slots.count
             slots.append(Slot(reply: nil, closeAfter: false))
             jobs.append(Job(seq: seq, request: request, wrongArgumentsMessage: command.wrongArgumentsMessage, work: work))
             startNextJob(context: context)
         }
+    }
+
+    private func countServed(_ name: String) {
+        if name != unreportedCommand {
+            reportServed()
+            unreportedCommand = name
+        }
+        unreportedCount += 1
+    }
+
+    /// Adds the run of served requests to the server's counters: one lock per run, not per request.
+    private func reportServed() {
+        guard let name = unreportedCommand, unreportedCount > 0 else { return }
+        server.stats.commandServed(name, count: unreportedCount)
+        unreportedCount = 0
     }
 
     /// Runs queued commands one at a time, off the event loop, while replies leave room.

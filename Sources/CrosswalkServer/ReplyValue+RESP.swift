@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The two RESP versions a connection can speak: RESP2 until it says `HELLO 3`.
 package enum RESPVersion: Int, Sendable, Hashable {
     case v2 = 2
@@ -17,54 +19,62 @@ package enum RESPVersion: Int, Sendable, Hashable {
 extension ReplyValue {
     /// The RESP encoding of this value (RESP2 unless asked otherwise).
     package func respBytes(_ version: RESPVersion = .v2) -> [UInt8] {
+        Array(respBuffer(version).readableBytesView)
+    }
+
+    /// The RESP encoding in a buffer, as a connection writes it. An `encoded` reply's bytes
+    /// are shared, not copied: a cached megabyte answer costs no copy per request.
+    func respBuffer(_ version: RESPVersion, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
         if case .encoded(let encoded) = self { return encoded.resp(version) }
-        var out: [UInt8] = []
-        appendRESP(to: &out, version)
+        var out = allocator.buffer(capacity: 64)
+        writeRESP(to: &out, version)
         return out
     }
 
-    func appendRESP(to out: inout [UInt8], _ version: RESPVersion) {
+    /// Appends the encoding to `out`, with no intermediate arrays.
+    func writeRESP(to out: inout ByteBuffer, _ version: RESPVersion) {
         switch self {
         case .encoded(let encoded):
-            out += encoded.resp(version)
+            var bytes = encoded.resp(version)
+            out.writeBuffer(&bytes)
         case .null:
-            out += version == .v3 ? Array("_\r\n".utf8) : Array("$-1\r\n".utf8)
+            out.writeStaticString(version == .v3 ? "_\r\n" : "$-1\r\n")
         case .bool(let b):
             switch version {
-            case .v2: out += Array((b ? ":1\r\n" : ":0\r\n").utf8)
-            case .v3: out += Array((b ? "#t\r\n" : "#f\r\n").utf8)
+            case .v2: out.writeStaticString(b ? ":1\r\n" : ":0\r\n")
+            case .v3: out.writeStaticString(b ? "#t\r\n" : "#f\r\n")
             }
         case .int(let i):
-            Self.appendLine(":", String(i), to: &out)
+            Self.writeLine(":", String(i), to: &out)
         case .double(let d):
             // One text for both versions, so a RESP2 client parses the string it gets with
             // the same float() a RESP3 client's library applies.
             switch version {
-            case .v2: Self.appendBulk(Array(Self.doubleText(d).utf8), to: &out)
-            case .v3: Self.appendLine(",", Self.doubleText(d), to: &out)
+            case .v2: Self.writeBulk(Self.doubleText(d), to: &out)
+            case .v3: Self.writeLine(",", Self.doubleText(d), to: &out)
             }
         case .string(let s):
-            Self.appendBulk(Array(s.utf8), to: &out)
+            Self.writeBulk(s, to: &out)
         case .array(let items):
-            Self.appendLine("*", String(items.count), to: &out)
-            for item in items { item.appendRESP(to: &out, version) }
+            Self.writeLine("*", String(items.count), to: &out)
+            for item in items { item.writeRESP(to: &out, version) }
         case .object(let pairs):
             switch version {
-            case .v2: Self.appendLine("*", String(pairs.count * 2), to: &out)
-            case .v3: Self.appendLine("%", String(pairs.count), to: &out)
+            case .v2: Self.writeLine("*", String(pairs.count * 2), to: &out)
+            case .v3: Self.writeLine("%", String(pairs.count), to: &out)
             }
             for (key, value) in pairs {
-                Self.appendBulk(Array(key.utf8), to: &out)
-                value.appendRESP(to: &out, version)
+                Self.writeBulk(key, to: &out)
+                value.writeRESP(to: &out, version)
             }
         case .status(let s):
-            out.append(UInt8(ascii: "+"))
-            out += Self.singleLine(s)
-            out += crlf
+            out.writeInteger(UInt8(ascii: "+"))
+            Self.writeSingleLine(s, to: &out)
+            out.writeStaticString("\r\n")
         case .error(let s):
-            out.append(UInt8(ascii: "-"))
-            out += Self.singleLine(s)
-            out += crlf
+            out.writeInteger(UInt8(ascii: "-"))
+            Self.writeSingleLine(s, to: &out)
+            out.writeStaticString("\r\n")
         }
     }
 
@@ -76,22 +86,24 @@ extension ReplyValue {
     }
 
     /// `<type><text>\r\n`.
-    private static func appendLine(_ type: Unicode.Scalar, _ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: type))
-        out += Array(text.utf8)
-        out += crlf
+    private static func writeLine(_ type: Unicode.Scalar, _ text: String, to out: inout ByteBuffer) {
+        out.writeInteger(UInt8(ascii: type))
+        out.writeString(text)
+        out.writeStaticString("\r\n")
     }
 
-    static func appendBulk(_ bytes: [UInt8], to out: inout [UInt8]) {
-        appendLine("$", String(bytes.count), to: &out)
-        out += bytes
-        out += crlf
+    private static func writeBulk(_ s: String, to out: inout ByteBuffer) {
+        writeLine("$", String(s.utf8.count), to: &out)
+        out.writeString(s)
+        out.writeStaticString("\r\n")
     }
 
-    /// Simple strings and errors may not contain CR or LF: replace them with spaces.
-    static func singleLine(_ s: String) -> [UInt8] {
-        s.utf8.map { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") ? UInt8(ascii: " ") : $0 }
+    /// Simple strings and errors may not contain CR or LF: they are written as spaces.
+    private static func writeSingleLine(_ s: String, to out: inout ByteBuffer) {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {
+            out.writeString(s)
+            return
+        }
+        for b in s.utf8 { out.writeInteger(b == UInt8(ascii: "\r") || b == UInt8(ascii: "\n") ? UInt8(ascii: " ") : b) }
     }
 }
-
-private let crlf: [UInt8] = [UInt8(ascii: "\r"), UInt8(ascii: "\n")]

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// A reply to one request, independent of how it goes over the wire.
 ///
 /// The same value serialises to both framings:
@@ -19,7 +21,7 @@
 ///
 /// `error` carries the full error text including its leading code word, e.g.
 /// `"ERR unknown command 'FOO'"` or `"NOAUTH Authentication required."`.
-package indirect enum ReplyValue: Sendable {
+package enum ReplyValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -63,26 +65,26 @@ package indirect enum ReplyValue: Sendable {
 }
 
 /// A reply with its JSON line and RESP bytes computed up front: a cached answer
-/// costs a copy per request, not a serialisation.
+/// costs no serialisation per request, and its RESP bytes are written without a copy.
 package final class EncodedReply: Sendable {
     package let value: ReplyValue
     let jsonLine: String
-    let resp2: [UInt8]
-    let resp3: [UInt8]
+    let resp2: ByteBuffer
+    let resp3: ByteBuffer
 
     package init(_ value: ReplyValue) {
         self.value = value
         self.jsonLine = value.jsonReplyLine()
-        self.resp2 = value.respBytes(.v2)
-        self.resp3 = value.respBytes(.v3)
+        self.resp2 = value.respBuffer(.v2)
+        self.resp3 = value.respBuffer(.v3)
     }
 
-    func resp(_ version: RESPVersion) -> [UInt8] {
+    func resp(_ version: RESPVersion) -> ByteBuffer {
         version == .v3 ? resp3 : resp2
     }
 
     /// Bytes held by all encodings.
-    package var size: Int { jsonLine.utf8.count + resp2.count + resp3.count }
+    package var size: Int { jsonLine.utf8.count + resp2.readableBytes + resp3.readableBytes }
 }
 
 // MARK: - Equatable (tuples are not Equatable on their own)

@@ -43,10 +43,12 @@ package final class ServerStats: Sendable {
         state.withLockedValue { $0.connectionsCurrent -= 1 }
     }
 
-    func commandServed(_ name: String) {
+    /// Counts `count` requests served by the command `name`; connections add a run of one
+    /// command at once, so a pipelined batch takes the lock once, not once per request.
+    func commandServed(_ name: String, count: Int = 1) {
         state.withLockedValue { s in
-            s.commands[name, default: 0] += 1
-            s.commandsTotal += 1
+            s.commands[name, default: 0] += count
+            s.commandsTotal += count
         }
     }
 

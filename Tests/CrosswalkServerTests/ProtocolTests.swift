@@ -154,6 +154,39 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(got, expected)
     }
 
+    func testPipelinedCommandsAreCountedBeforeTheirRepliesLeave() async throws {
+        let (_, port) = try await startServer(self)
+        let client = try await TestClient.connect(port: port)
+        // Runs of one command in both cases, then another: counted per run, not per request.
+        try await client.send(
+            String(repeating: resp("PING"), count: 40) + String(repeating: resp("ping"), count: 10) + resp("ECHO", "x"))
+        let expected = String(repeating: "+PONG\r\n", count: 50) + "$1\r\nx\r\n"
+        let got = try await client.read(matching: expected)
+        XCTAssertEqual(got, expected)
+        // Another connection sees every one of them once the replies have arrived.
+        let other = try await TestClient.connect(port: port)
+        try await other.send("INFO commands\r\n")
+        let info = try ReplyValue(json: Array(try await other.readLine().utf8))
+        XCTAssertEqual(info["commands"]?["cmd_ping"], .int(50))
+        XCTAssertEqual(info["commands"]?["cmd_echo"], .int(1))
+        XCTAssertEqual(info["commands"]?["total_commands"], .int(52), "50 PING, ECHO and this INFO")
+    }
+
+    func testCachedReplyServedWithoutCopyIsNotChangedByRepliesGatheredAfterIt() async throws {
+        let (_, port) = try await startServer(self)
+        let client = try await TestClient.connect(port: port)
+        let before = ReplyValue.encoded(cachedReply).respBytes(.v2)
+        let one = String(decoding: ReplyValue.encoded(cachedReply).respBytes(.v2), as: UTF8.self)
+        // The cached bytes leave first in a batch, and the PONGs are gathered after them.
+        let batch = (0..<50).map { _ in resp("CACHED") + resp("PING") + resp("PING") }.joined()
+        try await client.send(batch)
+        let expected = String(repeating: one + "+PONG\r\n+PONG\r\n", count: 50)
+        let got = try await client.read(matching: expected)
+        XCTAssertEqual(got, expected)
+        XCTAssertEqual(ReplyValue.encoded(cachedReply).respBytes(.v2), before, "the shared encoding is unchanged")
+        XCTAssertEqual(one, "*3\r\n$6\r\ncached\r\n:7\r\n*2\r\n$1\r\nk\r\n:1\r\n")
+    }
+
     func testSlowCommandFollowedByFastOnesAnsweredInOrder() async throws {
         let (_, port) = try await startServer(self)
         let client = try await TestClient.connect(port: port)
@@ -248,7 +281,7 @@ final class ProtocolTests: XCTestCase {
         try await inline.send("COMMAND DOCS\r\n")
         let line = try await inline.readLine()
         let all = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], line)
-        XCTAssertEqual(all.count - 1, 21, "every command but the ok key")
+        XCTAssertEqual(all.count - 1, 22, "every command but the ok key")
         XCTAssertEqual((all["quit"] as? [String: Any])?["group"] as? String, "connection")
     }
 
@@ -260,7 +293,7 @@ final class ProtocolTests: XCTestCase {
                 + resp("SELECT", "0") + resp("SELECT", "3") + resp("COMMAND", "DOCS", "nosuch") + resp("COMMAND", "COUNT"))
         let expected =
             "+OK\r\n" + "$6\r\ntester\r\n" + "+OK\r\n" + "+OK\r\n" + "-ERR DB index is out of range\r\n" + "*0\r\n"
-            + ":21\r\n"
+            + ":22\r\n"
         let got = try await client.read(matching: expected)
         XCTAssertEqual(got, expected)
 
@@ -284,7 +317,7 @@ final class ProtocolTests: XCTestCase {
         // COMMAND lists every command, Redis-style.
         try await client.send(resp("COMMAND"))
         let header = try await client.readLine()
-        XCTAssertEqual(header, "*21")
+        XCTAssertEqual(header, "*22")
 
         // Still alive afterwards.
         let pong = try await TestClient.connect(port: port)

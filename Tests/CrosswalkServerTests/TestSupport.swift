@@ -32,6 +32,9 @@ struct Sample: Codable, Sendable {
     var flagged: Bool
 }
 
+/// What `CACHED` answers: encoded once, like the daemon's answer cache.
+let cachedReply = EncodedReply(.array([.string("cached"), .int(7), .object([("k", .bool(true))])]))
+
 /// A small command table registered the way the application registers its own.
 func testCommands(probe: Probe) -> CommandRegistry {
     var commands = CommandRegistry()
@@ -82,6 +85,9 @@ func testCommands(probe: Probe) -> CommandRegistry {
         ])
     }
     commands.register("NUMBER", usage: "NUMBER", summary: "A bare integer.") { _ in .int(42) }
+    commands.register("CACHED", usage: "CACHED", summary: "One encoded reply, served every time.") { _ in
+        .encoded(cachedReply)
+    }
     commands.register("MISSING", usage: "MISSING <code>", summary: "Throws not-found.", arity: 1...1) { request in
         throw CommandError.notFound("no policy '\(request.arguments[0])'")
     }
