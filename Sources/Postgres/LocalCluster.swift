@@ -110,8 +110,13 @@ package struct LocalCluster: Sendable {
             throw LocalClusterError("the data folder \(directory.path) is not writable")
         }
         if let owner {
-            // The server user must own its folder and reach it through every parent.
-            try run(URL(fileURLWithPath: "/bin/chown"), ["-R", "\(owner):\(owner)", directory.path], as: nil, what: "chown")
+            // The server user must own its folder and reach it through every parent. A folder it
+            // already owns was prepared before: walking it again could race a running server
+            // creating and removing files (chown fails on a file that vanished mid-walk).
+            let currentOwner = (try? manager.attributesOfItem(atPath: directory.path))?[.ownerAccountName] as? String
+            if currentOwner != owner {
+                try run(URL(fileURLWithPath: "/bin/chown"), ["-R", "\(owner):\(owner)", directory.path], as: nil, what: "chown")
+            }
             var parent = directory.deletingLastPathComponent()
             while parent.path != "/" {
                 if let attributes = try? manager.attributesOfItem(atPath: parent.path),
