@@ -175,16 +175,7 @@ final class DatabaseFaultTests: XCTestCase {
             try await Migrator().migrate(pool)
             let folder = try temporaryFolder("fault-src")
             defer { try? FileManager.default.removeItem(at: folder) }
-            try OfficeDocuments.write(count: 12, to: folder)
-            var options = SyncEngine.Options(sources: [folder.path])
-            options.documentsPerCommit = 3
-            let engine = SyncEngine(pool: pool)
-            _ = try await engine.run(options)
-            try OfficeDocuments.write(count: 12, to: folder, revised: true)
-
-            let holder = try await RowLockHolder(
-                conninfo: conninfo, lock: "SELECT 1 FROM documents WHERE source = $1 FOR UPDATE",
-                [folder.appendingPathComponent(OfficeDocuments.name(8)).path])
+            let (engine, options, holder) = try await revisedSyncHeldAtDocument8(pool: pool, conninfo: conninfo, folder: folder)
             let syncing = Task { try await engine.run(options) }
             let victim = try await eventually("the sync to wait at document 8") { try await backendsWaitingForALock(pool).first }
             try await pool.query("SELECT pg_terminate_backend($1)", [victim])

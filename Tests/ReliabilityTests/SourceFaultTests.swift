@@ -73,16 +73,8 @@ final class SourceFaultTests: XCTestCase {
             try await Migrator().migrate(pool)
             let folder = try temporaryFolder("deadline-src")
             defer { try? FileManager.default.removeItem(at: folder) }
-            try OfficeDocuments.write(count: 12, to: folder)
-            var options = SyncEngine.Options(sources: [folder.path])
-            options.documentsPerCommit = 3
-            let engine = SyncEngine(pool: pool)
-            _ = try await engine.run(options)
-            try OfficeDocuments.write(count: 12, to: folder, revised: true)
-
-            let holder = try await RowLockHolder(
-                conninfo: conninfo, lock: "SELECT 1 FROM documents WHERE source = $1 FOR UPDATE",
-                [folder.appendingPathComponent(OfficeDocuments.name(8)).path])
+            let (engine, held, holder) = try await revisedSyncHeldAtDocument8(pool: pool, conninfo: conninfo, folder: folder)
+            var options = held
             options.deadline = .seconds(3)
             let cut = try await engine.run(options)
             XCTAssertEqual(cut.status, .failed)

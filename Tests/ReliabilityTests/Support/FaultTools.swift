@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import CrosswalkSync
 import Postgres
 
 /// Runs blocking work (pg_ctl through LocalCluster) on a thread of its own, so the
@@ -45,6 +46,24 @@ enum OfficeDocuments {
 
     /// Sorted as the sync reads them.
     static func name(_ office: Int) -> String { String(format: "office%02d.txt", office) }
+}
+
+/// Twelve office documents synced once in groups of three, then revised, with another
+/// session holding document 8's row: the next run of `engine` with `options` commits two
+/// groups (six documents) and waits at the third until `holder` ends.
+func revisedSyncHeldAtDocument8(pool: PostgresPool, conninfo: String, folder: URL) async throws
+    -> (engine: SyncEngine, options: SyncEngine.Options, holder: RowLockHolder)
+{
+    try OfficeDocuments.write(count: 12, to: folder)
+    var options = SyncEngine.Options(sources: [folder.path])
+    options.documentsPerCommit = 3
+    let engine = SyncEngine(pool: pool)
+    _ = try await engine.run(options)
+    try OfficeDocuments.write(count: 12, to: folder, revised: true)
+    let holder = try await RowLockHolder(
+        conninfo: conninfo, lock: "SELECT 1 FROM documents WHERE source = $1 FOR UPDATE",
+        [folder.appendingPathComponent(OfficeDocuments.name(8)).path])
+    return (engine, options, holder)
 }
 
 /// Holds a row lock in an open transaction, so a sync that reaches that row waits there
