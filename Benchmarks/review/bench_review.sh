@@ -24,27 +24,10 @@ while (($#)); do
 done
 [[ -x $bin ]] || { echo "no crosswalk binary at $bin: swift build -c release --product crosswalk" >&2; exit 2; }
 
-corpus=$work/corpus-L$listings
-if [[ ! -f $corpus/manifest.json ]]; then
-    python3 "$root/Benchmarks/corpus/generate.py" --out "$corpus" --listings "$listings" --seed 7 --quiet --force
-fi
+source "$root/Benchmarks/lib.sh"
+bench_corpus "$listings"
 
-# A throwaway cluster (as an unprivileged user when root, like LocalCluster).
-bindir=$(pg_config --bindir 2>/dev/null || true)
-[[ -x $bindir/initdb ]] || bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_pg=()
-if [[ $(id -u) -eq 0 ]]; then
-    id crosswalk-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin crosswalk-pg
-    as_pg=(runuser -u crosswalk-pg --)
-fi
-cluster=$work/cluster
-rm -rf "$cluster"; mkdir -p "$cluster"; chmod 700 "$cluster"
-[[ ${#as_pg[@]} -gt 0 ]] && chown crosswalk-pg "$cluster" && chmod o+x "$work" "$(dirname "$work")"
-port=$((20000 + RANDOM % 20000))
-"${as_pg[@]}" "$bindir/initdb" -D "$cluster/data" -U postgres --auth=trust --no-sync --encoding=UTF8 --locale=C.UTF-8 >/dev/null
-"${as_pg[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/log" -w \
-    -o "-p $port -k $cluster -c listen_addresses=''" start >/dev/null
-trap '"${as_pg[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true' EXIT
+bench_cluster
 psql -X -q -h "$cluster" -p "$port" -U postgres -d postgres -c "CREATE DATABASE review"
 conn="host=$cluster port=$port user=postgres dbname=review"
 "$bin" sync --database "$conn" --source "$corpus/docs" >/dev/null 2>&1 || true
