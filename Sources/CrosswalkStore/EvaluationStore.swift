@@ -79,7 +79,14 @@ package struct EvaluationStore: Sendable {
     package func tryApply(
         _ connection: PostgresConnection, document: EvaluationDocument, run: Int64, readerVersion: Int
     ) async throws -> Result<ApplyOutcome, PostgresError> {
-        let json = try PostgresJSON(encoding: document, encoder: Self.encoder)
+        try await tryApply(connection, json: try PostgresJSON(encoding: document, encoder: Self.encoder), run: run, readerVersion: readerVersion)
+    }
+
+    /// The same, for a document already encoded (a sync encodes the next documents while
+    /// the database applies this one).
+    package func tryApply(
+        _ connection: PostgresConnection, json: PostgresJSON, run: Int64, readerVersion: Int
+    ) async throws -> Result<ApplyOutcome, PostgresError> {
         let rows = try await connection.query(
             "SELECT crosswalk_try_apply_document($1::jsonb, $2, $3) AS outcome", [json, run, readerVersion])
         let answer = try rows.first!.decode("outcome", as: PostgresJSON.self)

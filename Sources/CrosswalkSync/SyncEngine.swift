@@ -117,7 +117,8 @@ package struct SyncEngine: Sendable {
         case refused(source: String, sha256: String, error: ReadError)
         /// Ends inside a row (a torn write): not applied this run, read again at the next.
         case cut(source: String, sha256: String, line: Int?, reason: String)
-        case parsed(sha256: String, document: EvaluationDocument)
+        /// Read and encoded for the database (the JSON `crosswalk_apply_document` takes).
+        case parsed(source: String, sha256: String, json: PostgresJSON)
     }
 
     private func syncFiles(
@@ -159,9 +160,9 @@ package struct SyncEngine: Sendable {
                 case .cut(let source, let sha, let line, let reason):
                     try await commits.ensureOpen()
                     try await reject(connection, run: run, source: source, sha256: sha, line: line, reason: reason, excerpt: nil, summary: &summary)
-                case .parsed(let sha, let document):
+                case .parsed(let source, let sha, let json):
                     try await commits.ensureOpen()
-                    switch try await applyOrPreview(document, connection: connection, run: run) {
+                    switch try await applyOrPreview(json, connection: connection, run: run) {
                     case .success(let outcome):
                         summary.documentsApplied += 1
                         summary.listingsAdded += outcome.added
@@ -171,9 +172,9 @@ package struct SyncEngine: Sendable {
                         // Out of disk, memory or connections: not this document's fault, and the
                         // next would fail alike. The run stops, keeping what it committed.
                         throw SyncError.resources(
-                            "the database could not take \(document.source): \(error.message) (SQLSTATE \(error.sqlState ?? "")); the documents committed before are kept, nothing of this group is; free space and sync again")
+                            "the database could not take \(source): \(error.message) (SQLSTATE \(error.sqlState ?? "")); the documents committed before are kept, nothing of this group is; free space and sync again")
                     case .failure(let error):
-                        try await reject(connection, run: run, source: document.source, sha256: sha, line: nil, reason: "\(document.source): \(error.message)", excerpt: nil, summary: &summary)
+                        try await reject(connection, run: run, source: source, sha256: sha, line: nil, reason: "\(source): \(error.message)", excerpt: nil, summary: &summary)
                     }
                     if try await commits.documentDone(summary) { settled = summary }
                 }
@@ -228,7 +229,7 @@ package struct SyncEngine: Sendable {
                                 reason: "\(cut.message); not applied in this run (still being written?): read again at the next sync")
                 }
                 document.municipality = declaration.municipality
-                return .parsed(sha256: sha, document: document)
+                return .parsed(source: path, sha256: sha, json: PostgresJSON(text: CompactJSON.encode(document)))
             case .failure(let error): return .refused(source: path, sha256: sha, error: error)
             }
         }
@@ -236,14 +237,14 @@ package struct SyncEngine: Sendable {
 
     /// A dry run applies inside a transaction it rolls back, so its counts are exactly
     /// what a real run would write.
-    private func applyOrPreview(_ document: EvaluationDocument, connection: PostgresConnection, run: Int64?) async throws -> Result<EvaluationStore.ApplyOutcome, PostgresError> {
+    private func applyOrPreview(_ json: PostgresJSON, connection: PostgresConnection, run: Int64?) async throws -> Result<EvaluationStore.ApplyOutcome, PostgresError> {
         if let run {
-            return try await store.tryApply(connection, document: document, run: run, readerVersion: ReaderRules.version)
+            return try await store.tryApply(connection, json: json, run: run, readerVersion: ReaderRules.version)
         }
         try await connection.execute(script: "BEGIN")
         do {
             let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
-            let outcome = try await store.tryApply(connection, document: document, run: previewRun, readerVersion: ReaderRules.version)
+            let outcome = try await store.tryApply(connection, json: json, run: previewRun, readerVersion: ReaderRules.version)
             try await connection.execute(script: "ROLLBACK")
             return outcome
         } catch {

@@ -66,6 +66,15 @@ package enum CompactJSON {
         return out
     }
 
+    /// One document as `EvaluationJSON.encoder(pretty: false)` writes it: what a sync
+    /// hands to `crosswalk_apply_document`, encoded while the database applies the one before.
+    package static func encode(_ document: EvaluationDocument) -> String {
+        var w = Writer(capacity: 1024 + document.listings.count * 2200)
+        defer { w.free() }
+        w.document(document)
+        return String(decoding: UnsafeBufferPointer(start: w.base, count: w.count), as: UTF8.self)
+    }
+
     /// Writes what `encode` returns, in pieces handed to `sink` in order, without ever
     /// holding the whole output: documents are encoded a window at a time (in parallel
     /// within the window), and each document's listings and policies are released once

@@ -189,6 +189,8 @@ final class CompactJSONTests: XCTestCase {
         docs[1].listings[2].indicator = nil
         docs[1].warnings.append(ReaderWarning(line: nil, code: "x", message: "control \u{01} char"))
         docs[1].policies[0].evaluation = nil
+        docs[1].municipality = Municipality(name: "北九州市", code: "401005")
+        docs[2].municipality = Municipality(name: "どこか町")
         reader.reconcile(&docs)
         let batch = EvaluationBatch(documents: docs)
         let foundation = try EvaluationJSON.encoder(pretty: false).encode(batch)
@@ -196,6 +198,10 @@ final class CompactJSONTests: XCTestCase {
         XCTAssertEqual(String(decoding: fast, as: UTF8.self), String(decoding: foundation, as: UTF8.self))
         XCTAssertEqual(fast, [UInt8](foundation))
         XCTAssertEqual(CompactJSON.encode(EvaluationBatch(documents: [])), [UInt8](try EvaluationJSON.encoder(pretty: false).encode(EvaluationBatch(documents: []))))
+        // One document alone, as the sync sends it.
+        for doc in docs {
+            XCTAssertEqual(CompactJSON.encode(doc), String(decoding: try EvaluationJSON.encoder(pretty: false).encode(doc), as: UTF8.self))
+        }
 
         // The nulls are written, not omitted.
         let no3 = try XCTUnwrap(docs[2].listings.first { $0.no == 3 })
@@ -209,6 +215,8 @@ final class CompactJSONTests: XCTestCase {
             #""name":null,"name_inferred":false,"#,
             #""indicator":null,"inherited_sdg_goals":[],"lines":"#,
             #""municipality":null,"organization":"#,
+            #""municipality":{"code":"401005","name":"北九州市"},"organization":"#,
+            #""municipality":{"code":null,"name":"どこか町"},"organization":"#,
             #"{"code":"x","line":null,"message":"#,
             #""evaluation":null,"evaluation_text":"#,
         ] {
