@@ -120,8 +120,9 @@ struct SessionReply: Sendable {
     }
 }
 
-/// One entry of the command table.
-package struct Command: Sendable {
+/// One entry of the command table. A class, so a lookup hands out one reference rather than
+/// copying every field (a dozen retains per request).
+package final class Command: Sendable {
     /// Who may run a command.
     package enum Access: Int, Sendable, Comparable {
         /// Always allowed, even before `AUTH` (only PING, AUTH, QUIT, HELP, HELLO by default).
@@ -165,7 +166,7 @@ package struct Command: Sendable {
     let work: Work
 
     /// An application command: `handler` computes the answer off the event loop.
-    package init(
+    package convenience init(
         name: String,
         aliases: [String] = [],
         usage: String,
