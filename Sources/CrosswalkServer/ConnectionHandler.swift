@@ -263,8 +263,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func parseRequests(context: ChannelHandlerContext) -> Bool {
         var progress = false
+        // Writability changes only when something is written, and nothing is while parsing.
+        let writable = context.channel.isWritable
         while !stopParsing, !closed, unwritten < server.configuration.maxPendingReplies,
-            context.channel.isWritable, hasReplyRoom, var input = buffer, input.readableBytes > 0
+            writable, hasReplyRoom, var input = buffer, input.readableBytes > 0
         {
             let outcome = parser.parse(input, atEOF: inputClosed)
             if case .needMore = outcome {} else { partialSince = nil }
@@ -466,9 +468,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         countServed(command.name)
 
+        // A connection command is handed the session itself; only an answer needs a snapshot.
+        let snapshot: Session?
+        if case .answer = command.work { snapshot = session } else { snapshot = nil }
         let request = Request(
             command: command.name, arguments: arguments, framing: framing,
-            replyFormat: session.replyFormat(for: framing), session: session, logger: logger)
+            replyFormat: session.replyFormat(for: framing), session: snapshot, logger: logger)
         switch command.work {
         case .session(let run):
             let reply = run(&session, request, server)
