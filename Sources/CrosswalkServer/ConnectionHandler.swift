@@ -266,8 +266,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         // Writability changes only when something is written, and nothing is while parsing.
         let writable = context.channel.isWritable
         while !stopParsing, !closed, unwritten < server.configuration.maxPendingReplies,
-            writable, hasReplyRoom, var input = buffer, input.readableBytes > 0
+            writable, hasReplyRoom, let input = buffer, input.readableBytes > 0
         {
+            // The reader index moves in place: no copy of the buffer per request.
             let outcome = parser.parse(input, atEOF: inputClosed)
             if case .needMore = outcome {} else { partialSince = nil }
             switch outcome {
@@ -276,11 +277,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 compactBuffer()
                 return progress
             case .empty(let consumed):
-                input.moveReaderIndex(forwardBy: consumed)
-                buffer = input
+                buffer!.moveReaderIndex(forwardBy: consumed)
             case .request(let framing, let args, let consumed):
-                input.moveReaderIndex(forwardBy: consumed)
-                buffer = input
+                buffer!.moveReaderIndex(forwardBy: consumed)
                 dispatch(framing: framing, args: args, context: context)
             case .error(let framing, let message, let fatal, let consumed):
                 server.stats.error("protocol")
@@ -289,8 +288,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     buffer = nil
                     stopParsing = true
                 } else {
-                    input.moveReaderIndex(forwardBy: consumed)
-                    buffer = input
+                    buffer!.moveReaderIndex(forwardBy: consumed)
                 }
                 appendReply(.error(message), framing: framing, closeAfter: fatal, context: context)
             }
@@ -429,7 +427,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Decides what to do with one request, in request order.
     private func dispatch(framing: Framing, args: [String], context: ChannelHandlerContext) {
-        var arguments = Array(args.dropFirst())
+        var arguments = args.count == 1 ? [] : Array(args.dropFirst())
         let configuration = server.configuration
 
         guard let command = lookUp(args[0]) else {
