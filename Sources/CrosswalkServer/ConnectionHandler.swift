@@ -403,7 +403,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if closeAfter { stopParsing = true }
         let format = session.replyFormat(for: framing)
         unwritten += 1
-        if case .encoded = value {} else if !closeAfter {
+        var isCached = false
+        if case .encoded = value { isCached = true }
+        if !isCached && !closeAfter {
             var out = gathering ?? context.channel.allocator.buffer(capacity: 256)
             gathering = nil  // `out` is the only reference: written in place
             let before = out.readableBytes
