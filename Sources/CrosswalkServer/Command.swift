@@ -28,8 +28,9 @@ package struct Request: Sendable {
     package let framing: Framing
     /// How the reply will be written (framing, or the connection's `OUTPUT` setting).
     package let replyFormat: ReplyFormat
-    /// The connection's session as it stood when the request was read.
-    package let session: Session
+    /// The connection's session as it stood when the request was read, for an application
+    /// command; nil for a connection command, which is handed the session itself.
+    package let session: Session?
     /// The connection's logger; `logger` adds the command to its metadata.
     private var connectionLogger: Logger
 
@@ -49,7 +50,7 @@ package struct Request: Sendable {
         arguments: [String],
         framing: Framing = .inline,
         replyFormat: ReplyFormat = .json,
-        session: Session = Session(connectionID: 0, configuration: ServerConfiguration()),
+        session: Session? = nil,
         logger: Logger = Logger(label: "crosswalk.server")
     ) {
         self.command = command
@@ -120,8 +121,9 @@ struct SessionReply: Sendable {
     }
 }
 
-/// One entry of the command table.
-package struct Command: Sendable {
+/// One entry of the command table. A class, so a lookup hands out one reference rather than
+/// copying every field (a dozen retains per request).
+package final class Command: Sendable {
     /// Who may run a command.
     package enum Access: Int, Sendable, Comparable {
         /// Always allowed, even before `AUTH` (only PING, AUTH, QUIT, HELP, HELLO by default).
@@ -165,7 +167,7 @@ package struct Command: Sendable {
     let work: Work
 
     /// An application command: `handler` computes the answer off the event loop.
-    package init(
+    package convenience init(
         name: String,
         aliases: [String] = [],
         usage: String,

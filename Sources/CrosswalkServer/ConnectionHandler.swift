@@ -17,6 +17,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private struct Slot {
         var reply: ByteBuffer?
         var closeAfter: Bool
+        /// Requests whose replies `reply` holds: one, or a gathered run (`gathering`).
+        var requests = 1
     }
 
     private struct Job {
@@ -46,6 +48,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     // Replies in request order; `slots[0]` has sequence number `firstSeq`.
     private var slots = CircularBuffer<Slot>(initialCapacity: 16)
+    /// Replies that were ready when their request was read and come after every slot, encoded
+    /// straight into one buffer: a pipelined run of connection commands costs one buffer and
+    /// one write, not one of each per reply. Sealed into a slot when a slot must follow it.
+    private var gathering: ByteBuffer?
+    private var gatheringRequests = 0
+    /// Requests whose replies are not yet handed to the channel (in `slots` or `gathering`).
+    private var unwritten = 0
     private var firstSeq = 0
     private var jobs = CircularBuffer<Job>()
     private var runningTask: Task<Void, Never>?
@@ -55,6 +64,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Bytes of replies that are ready but not yet written to the socket (in `slots` or in
     /// the channel's outbound buffer); also counted in `server.queuedReplyBytes`.
     private var queuedBytes = 0
+    /// Bytes in `queuedBytes` not yet added to `server.queuedReplyBytes`: added once per round
+    /// of parsing (`shareQueued`), not per reply, since every event loop updates that total.
+    private var unsharedBytes = 0
+    /// The command last looked up, by the name as sent: a pipelined run of one command does
+    /// not hash its name each time.
+    private var lastLookup: (name: String, command: Command)?
     /// Requests served and not yet added to the shared counters: a run of one command,
     /// added when another command comes or before replies are written (`reportServed`).
     private var unreportedCommand: String?
@@ -140,7 +155,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             inputClosed = true
             pump(context: context)
         case IdleStateHandler.IdleStateEvent.all:
-            if slots.isEmpty, runningTask == nil, !closed {
+            if unwritten == 0, runningTask == nil, !closed {
                 logger.debug("closing idle connection")
                 closed = true
                 context.close(promise: nil)
@@ -170,7 +185,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: The engine
 
     private func canRead(_ context: ChannelHandlerContext) -> Bool {
-        !stopParsing && !closed && !inputClosed && slots.count < server.configuration.maxPendingReplies
+        !stopParsing && !closed && !inputClosed && unwritten < server.configuration.maxPendingReplies
             && context.channel.isWritable && hasReplyRoom
     }
 
@@ -184,11 +199,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 && server.queuedReplyBytes.current < configuration.maxTotalQueuedReplyBytes)
     }
 
-    private func enqueued(_ reply: ByteBuffer) {
-        queuedBytes += reply.readableBytes
-        server.queuedReplyBytes.add(reply.readableBytes)
+    private func enqueued(_ bytes: Int) {
+        queuedBytes += bytes
+        unsharedBytes += bytes
     }
 
+    private func shareQueued() {
+        guard unsharedBytes > 0 else { return }
+        server.queuedReplyBytes.add(unsharedBytes)
+        unsharedBytes = 0
+    }
+
+    /// `bytes` were written; they were shared, as everything is before it is written.
     private func sent(_ bytes: Int) {
         queuedBytes -= bytes
         server.queuedReplyBytes.remove(bytes)
@@ -196,8 +218,21 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Forgets every pending reply; those ready but never written stop counting as queued.
     private func dropSlots() {
+        shareQueued()
         for slot in slots { if let reply = slot.reply { sent(reply.readableBytes) } }
         slots.removeAll()
+        if let gathered = gathering { sent(gathered.readableBytes) }
+        gathering = nil
+        gatheringRequests = 0
+        unwritten = 0
+    }
+
+    /// Moves the gathered replies into a slot, so a slot can follow them.
+    private func sealGathering() {
+        guard let gathered = gathering else { return }
+        slots.append(Slot(reply: gathered, closeAfter: false, requests: gatheringRequests))
+        gathering = nil
+        gatheringRequests = 0
     }
 
     /// Parse what can be parsed, write what is ready, repeat until nothing moves; then resume
@@ -209,12 +244,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
         while !closed {
             let parsed = parseRequests(context: context)
             reportServed()  // counted before their replies leave
+            shareQueued()
             let wrote = writeReadyReplies(context: context)
             if !parsed && !wrote { break }
         }
         guard !closed else { return }
         startNextJob(context: context)  // one held for room
-        if slots.isEmpty && (draining || inputClosed) {
+        if unwritten == 0 && (draining || inputClosed) {
             closed = true
             context.close(promise: nil)
             return
@@ -227,9 +263,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func parseRequests(context: ChannelHandlerContext) -> Bool {
         var progress = false
-        while !stopParsing, !closed, slots.count < server.configuration.maxPendingReplies,
-            context.channel.isWritable, hasReplyRoom, var input = buffer, input.readableBytes > 0
+        // Writability changes only when something is written, and nothing is while parsing.
+        let writable = context.channel.isWritable
+        while !stopParsing, !closed, unwritten < server.configuration.maxPendingReplies,
+            writable, hasReplyRoom, let input = buffer, input.readableBytes > 0
         {
+            // The reader index moves in place: no copy of the buffer per request.
             let outcome = parser.parse(input, atEOF: inputClosed)
             if case .needMore = outcome {} else { partialSince = nil }
             switch outcome {
@@ -238,11 +277,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 compactBuffer()
                 return progress
             case .empty(let consumed):
-                input.moveReaderIndex(forwardBy: consumed)
-                buffer = input
+                buffer!.moveReaderIndex(forwardBy: consumed)
             case .request(let framing, let args, let consumed):
-                input.moveReaderIndex(forwardBy: consumed)
-                buffer = input
+                buffer!.moveReaderIndex(forwardBy: consumed)
                 dispatch(framing: framing, args: args, context: context)
             case .error(let framing, let message, let fatal, let consumed):
                 server.stats.error("protocol")
@@ -251,8 +288,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     buffer = nil
                     stopParsing = true
                 } else {
-                    input.moveReaderIndex(forwardBy: consumed)
-                    buffer = input
+                    buffer!.moveReaderIndex(forwardBy: consumed)
                 }
                 appendReply(.error(message), framing: framing, closeAfter: fatal, context: context)
             }
@@ -278,11 +314,23 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// as queued when its last write completes (writes complete in order), which also
     /// resumes work held for room.
     private func writeReadyReplies(context: ChannelHandlerContext) -> Bool {
+        shareQueued()
         var batch = 0
         var pending: ByteBuffer?
+        func add(_ reply: inout ByteBuffer) {
+            batch += reply.readableBytes
+            if var gathered = pending, gathered.readableBytes + reply.readableBytes <= Self.gatherLimit {
+                gathered.writeBuffer(&reply)
+                pending = gathered
+            } else {
+                if let previous = pending { context.write(wrapOutboundOut(previous), promise: nil) }
+                pending = reply
+            }
+        }
         while let head = slots.first, var reply = head.reply {
             slots.removeFirst()
             firstSeq += 1
+            unwritten -= head.requests
             if head.closeAfter {
                 if let pending { writeBatch(pending, bytes: batch, context: context) }
                 stopParsing = true
@@ -296,14 +344,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 }
                 return true
             }
-            batch += reply.readableBytes
-            if var gathered = pending, gathered.readableBytes + reply.readableBytes <= Self.gatherLimit {
-                gathered.writeBuffer(&reply)
-                pending = gathered
-            } else {
-                if let previous = pending { context.write(wrapOutboundOut(previous), promise: nil) }
-                pending = reply
-            }
+            add(&reply)
+        }
+        if slots.isEmpty, var gathered = gathering {
+            gathering = nil
+            unwritten -= gatheringRequests
+            gatheringRequests = 0
+            add(&gathered)
         }
         guard let pending else { return false }
         writeBatch(pending, bytes: batch, context: context)
@@ -322,33 +369,56 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// A reply in a buffer of its own; a cached answer's RESP bytes are shared, not copied.
     private func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, context: ChannelHandlerContext)
         -> ByteBuffer
     {
+        if case .encoded(let encoded) = value, format.isRESP { return encoded.resp(format == .resp3 ? .v3 : .v2) }
+        var out = context.channel.allocator.buffer(capacity: 64)
+        encode(value, framing: framing, format: format, into: &out)
+        return out
+    }
+
+    private func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, into out: inout ByteBuffer) {
         switch (format, framing) {
         case (.resp, _):
-            return value.respBuffer(.v2, allocator: context.channel.allocator)
+            value.writeRESP(to: &out, .v2)
         case (.resp3, _):
-            return value.respBuffer(.v3, allocator: context.channel.allocator)
+            value.writeRESP(to: &out, .v3)
         case (.json, .inline):
-            var out = context.channel.allocator.buffer(capacity: 64)
             out.writeString(value.jsonReplyLine())
             out.writeStaticString("\r\n")
-            return out
         case (.json, .resp):
             // A RESP client that asked for JSON gets each JSON reply as a bulk string.
-            return ReplyValue.string(value.jsonReplyLine()).respBuffer(.v2, allocator: context.channel.allocator)
+            ReplyValue.string(value.jsonReplyLine()).writeRESP(to: &out, .v2)
         }
     }
 
     /// Appends a reply that is ready now, in the form the session asks for at this point (so
-    /// `OUTPUT`'s own reply already takes the new form).
+    /// `OUTPUT`'s own reply already takes the new form). It joins the gathered replies unless
+    /// it closes the connection or is a cached answer (written as it is, without a copy).
     private func appendReply(
         _ value: ReplyValue, framing: Framing, closeAfter: Bool = false, context: ChannelHandlerContext
     ) {
         if closeAfter { stopParsing = true }
-        let bytes = encode(value, framing: framing, format: session.replyFormat(for: framing), context: context)
-        enqueued(bytes)
+        let format = session.replyFormat(for: framing)
+        unwritten += 1
+        var isCached = false
+        if case .encoded = value { isCached = true }
+        if !isCached && !closeAfter {
+            var out = gathering ?? context.channel.allocator.buffer(capacity: 256)
+            gathering = nil  // `out` is the only reference: written in place
+            let before = out.readableBytes
+            encode(value, framing: framing, format: format, into: &out)
+            enqueued(out.readableBytes - before)
+            gathering = out
+            gatheringRequests += 1
+            if out.readableBytes >= Self.gatherLimit { sealGathering() }
+            return
+        }
+        sealGathering()
+        let bytes = encode(value, framing: framing, format: format, context: context)
+        enqueued(bytes.readableBytes)
         slots.append(Slot(reply: bytes, closeAfter: closeAfter))
     }
 
@@ -359,10 +429,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Decides what to do with one request, in request order.
     private func dispatch(framing: Framing, args: [String], context: ChannelHandlerContext) {
-        var arguments = Array(args.dropFirst())
+        var arguments = args.count == 1 ? [] : Array(args.dropFirst())
         let configuration = server.configuration
 
-        guard let command = server.registry.command(named: args[0]) else {
+        guard let command = lookUp(args[0]) else {
             // Before AUTH nothing about the command table is told, not even what is unknown.
             if !session.isAuthenticated {
                 fail("noauth", "NOAUTH Authentication required.", framing: framing, context: context)
@@ -398,9 +468,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         countServed(command.name)
 
+        // A connection command is handed the session itself; only an answer needs a snapshot.
+        let snapshot: Session?
+        if case .answer = command.work { snapshot = session } else { snapshot = nil }
         let request = Request(
             command: command.name, arguments: arguments, framing: framing,
-            replyFormat: session.replyFormat(for: framing), session: session, logger: logger)
+            replyFormat: session.replyFormat(for: framing), session: snapshot, logger: logger)
         switch command.work {
         case .session(let run):
             let reply = run(&session, request, server)
@@ -413,11 +486,20 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 }
             } ?? whole
             reportServed()  // so INFO counts what came before it, itself included
+            sealGathering()
             let seq = firstSeq + slots.count
             slots.append(Slot(reply: nil, closeAfter: false))
+            unwritten += 1
             jobs.append(Job(seq: seq, request: request, wrongArgumentsMessage: command.wrongArgumentsMessage, work: work))
             startNextJob(context: context)
         }
+    }
+
+    private func lookUp(_ name: String) -> Command? {
+        if let last = lastLookup, last.name == name { return last.command }
+        guard let command = server.registry.command(named: name) else { return nil }
+        lastLookup = (name, command)
+        return command
     }
 
     private func countServed(_ name: String) {
@@ -470,7 +552,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             let index = job.seq - self.firstSeq
             if index >= 0, index < self.slots.count {
                 let reply = self.encode(value, framing: request.framing, format: request.replyFormat, context: context)
-                self.enqueued(reply)
+                self.enqueued(reply.readableBytes)
                 self.slots[self.slots.index(self.slots.startIndex, offsetBy: index)].reply = reply
             }
             self.startNextJob(context: context)

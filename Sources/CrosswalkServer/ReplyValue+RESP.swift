@@ -100,7 +100,9 @@ extension ReplyValue {
 
     /// Simple strings and errors may not contain CR or LF: they are written as spaces.
     private static func writeSingleLine(_ s: String, to out: inout ByteBuffer) {
-        guard s.utf8.contains(where: { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {
+        // Scanned as contiguous bytes: `PONG` and `OK` go through here once per request.
+        let breaks = s.utf8.withContiguousStorageIfAvailable { $0.contains { $0 == 0x0D || $0 == 0x0A } }
+        guard breaks ?? true else {
             out.writeString(s)
             return
         }

@@ -159,7 +159,7 @@ struct RequestParser: Sendable {
                 }
                 if i < n { i += 1 }
             }
-            guard let s = String(validating: current, as: UTF8.self) else { return .failure(.invalidUTF8) }
+            guard let s = current.withUnsafeBytes(Self.string) else { return .failure(.invalidUTF8) }
             guard args.count < maxArguments else { return .failure(.tooManyArguments) }
             args.append(s)
         }
@@ -222,8 +222,9 @@ struct RequestParser: Sendable {
         guard count <= maxArguments else {
             return .error(.resp, "ERR Protocol error: invalid multibulk length", fatal: true, consumed: bytes.count)
         }
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(count)
+        // First the framing: where the request ends, or a fatal error. Nothing is copied yet,
+        // so a large request arriving in many reads is not turned into strings each time.
+        let firstArgument = i
         var total = 0
         for _ in 0..<count {
             guard i < bytes.count else { return .needMore }
@@ -248,18 +249,30 @@ struct RequestParser: Sendable {
             guard bytes[i + length] == UInt8(ascii: "\r"), bytes[i + length + 1] == UInt8(ascii: "\n") else {
                 return .error(.resp, "ERR Protocol error: bulk string not terminated by CRLF", fatal: true, consumed: bytes.count)
             }
-            ranges.append(i..<(i + length))
             i += length + 2
         }
+        // Then the arguments, reading the (valid) `$N` headers again rather than keeping an
+        // array of ranges per request.
         var args: [String] = []
         args.reserveCapacity(count)
-        for r in ranges {
-            guard let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self) else {
+        var at = firstArgument
+        while at < i, case .value(let length, let start) = header(bytes, at: at) {
+            guard let s = Self.string(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])) else {
                 return .error(.resp, "ERR invalid UTF-8 in request", fatal: false, consumed: i)
             }
             args.append(s)
+            at = start + length + 2
         }
         return .request(.resp, args, consumed: i)
+    }
+
+    /// The bytes as a `String` if they are valid UTF-8. ASCII (verbs, numbers, most arguments)
+    /// takes a fast path: `String(validating:)` looks up generic metadata on every call.
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            return bytes.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) }
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func printable(_ b: UInt8) -> String {

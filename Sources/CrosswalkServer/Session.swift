@@ -62,7 +62,9 @@ package struct Session: Sendable, Equatable {
     }
 
     /// How a reply to a request with this framing is written; RESP replies use the version
-    /// HELLO agreed, inline requests after `OUTPUT resp` included.
+    /// HELLO agreed, inline requests after `OUTPUT resp` included. Asked for every request:
+    /// inlined, so the connection reads two fields rather than copying the whole session.
+    @inline(__always)
     package func replyFormat(for framing: Framing) -> ReplyFormat {
         let resp: ReplyFormat = respVersion == .v3 ? .resp3 : .resp
         switch outputMode {

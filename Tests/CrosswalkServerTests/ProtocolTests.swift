@@ -187,6 +187,41 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(one, "*3\r\n$6\r\ncached\r\n:7\r\n*2\r\n$1\r\nk\r\n:1\r\n")
     }
 
+    func testGatheredRepliesKeepTheirPlaceAroundSlowAndCachedReplies() async throws {
+        let (_, port) = try await startServer(self)
+        let client = try await TestClient.connect(port: port)
+        let cached = String(decoding: ReplyValue.encoded(cachedReply).respBytes(.v2), as: UTF8.self)
+        // Ready replies are encoded into one buffer; a slow answer, a cached one and an
+        // unknown verb's error each cut that run, and everything still leaves in request order.
+        try await client.send(
+            resp("PING") + resp("SLEEPY", "100", "slow") + resp("PING", "a") + resp("PING") + resp("CACHED")
+                + resp("PING", "b") + resp("NOPE") + resp("SLEEPY", "0", "fast") + resp("PING"))
+        let expected =
+            "+PONG\r\n$4\r\nslow\r\n$1\r\na\r\n+PONG\r\n" + cached
+            + "$1\r\nb\r\n-ERR unknown command 'NOPE'\r\n$4\r\nfast\r\n+PONG\r\n"
+        let got = try await client.read(matching: expected)
+        XCTAssertEqual(got, expected)
+    }
+
+    func testGatheredRepliesCountTowardThePendingReplyLimit() async throws {
+        // 2,000 pipelined PINGs with at most 4 replies unwritten: reading stops and resumes
+        // hundreds of times, and every reply arrives once, in order.
+        let (_, port) = try await startServer(self, configure: { $0.maxPendingReplies = 4 })
+        let client = try await TestClient.connect(port: port)
+        try await client.send((0..<2000).map { resp("PING", "\($0)") }.joined())
+        let expected = (0..<2000).map { "$\("\($0)".count)\r\n\($0)\r\n" }.joined()
+        let got = try await client.read(matching: expected)
+        XCTAssertEqual(got, expected)
+    }
+
+    func testQuitAfterPipelinedPingsAnswersThemThenCloses() async throws {
+        let (_, port) = try await startServer(self)
+        let client = try await TestClient.connect(port: port)
+        try await client.send(resp("PING") + resp("PING", "x") + resp("QUIT") + resp("PING"))
+        let all = try await client.readUntilClosed()
+        XCTAssertEqual(all, "+PONG\r\n$1\r\nx\r\n+OK\r\n")
+    }
+
     func testSlowCommandFollowedByFastOnesAnsweredInOrder() async throws {
         let (_, port) = try await startServer(self)
         let client = try await TestClient.connect(port: port)

@@ -35,6 +35,23 @@ final class ValueTests: XCTestCase {
             .error(.resp, "ERR Protocol error: invalid bulk length", fatal: true, consumed: 56))
     }
 
+    func testParserChecksUTF8AfterFramingTheWholeRequest() {
+        let wide = RequestParser(maxRequestBytes: 1024, maxArguments: 8)
+        // Non-ASCII arguments take the validating path and come back intact.
+        XCTAssertEqual(
+            wide.parse(bytes: Array("*2\r\n$4\r\nECHO\r\n$6\r\n東京\r\n".utf8)),
+            .request(.resp, ["ECHO", "東京"], consumed: 26))
+        // Invalid UTF-8 in one argument: a non-fatal error that consumes the whole request.
+        let bad = Array("*3\r\n$4\r\nECHO\r\n$2\r\n".utf8) + [0xC3, 0x28] + Array("\r\n$1\r\nz\r\nPING\r\n".utf8)
+        XCTAssertEqual(wide.parse(bytes: bad), .error(.resp, "ERR invalid UTF-8 in request", fatal: false, consumed: 29))
+        // Still incomplete: wait, whatever the bytes so far hold.
+        XCTAssertEqual(wide.parse(bytes: Array(bad[0..<24])), .needMore)
+        // A framing error later in the same request wins: it cannot be resynchronised.
+        let broken = Array("*2\r\n$2\r\n".utf8) + [0xC3, 0x28] + Array("\r\n+x\r\n".utf8)
+        XCTAssertEqual(
+            wide.parse(bytes: broken), .error(.resp, "ERR Protocol error: expected '$', got '+'", fatal: true, consumed: 16))
+    }
+
     func testInlineSplittingMatchesRedis() {
         func split(_ s: String) -> [String]? {
             let bytes = Array(s.utf8)
