@@ -607,12 +607,7 @@ struct DocumentParser {
 
     private mutating func readAmounts(_ row: Row, at a: Int, count: Int, into listing: inout ListingDraft) {
         let fy = fiscalYear
-        let slots: [(Int, AmountKind, String)] = [
-            (listing.previousYear, .settled, "FY\(listing.previousYear) settled"),
-            (fy, .budget, "FY\(fy) budget"),
-            (fy, .settled, "FY\(fy) settled"),
-            (fy, .personnel, "FY\(fy) personnel"),
-        ]
+        let slots: [(Int, AmountKind)] = [(listing.previousYear, .settled), (fy, .budget), (fy, .settled), (fy, .personnel)]
         for (offset, slot) in slots.prefix(count).enumerated() {
             var value: Int? = nil
             if let r = cell(row, a + offset) {
@@ -621,7 +616,7 @@ struct DocumentParser {
                 case .none: value = nil
                 case .garbled, .notAmount:
                     if !r.isEmpty {
-                        warn(row.line, "garbled_amount", "\(slot.2) amount `\(text.string(r))` is not a number; read as none (No.\(listing.no))")
+                        warn(row.line, "garbled_amount", "FY\(slot.0) \(slot.1.rawValue) amount `\(text.string(r))` is not a number; read as none (No.\(listing.no))")
                     }
                 }
             }
