@@ -577,22 +577,19 @@ struct DocumentParser {
     }
 
     private mutating func closeListing() {
-        if let listing = open {
-            listings.append(listing)
-            open = nil
-        }
+        if let listing = open.take() { listings.append(listing) }
     }
 
     private mutating func sdgSet(_ goals: [Int], line: Int) -> [Int] {
-        var set = Set<Int>()
+        var set: UInt32 = 0  // bit g for goal g: sorted and unique without a Set
         for g in goals {
             if SDGGoal.range.contains(g) {
-                set.insert(g)
+                set |= 1 << g
             } else {
                 warn(line, "sdg_out_of_range", "SDG goal \(g) is outside 1–17 and was dropped")
             }
         }
-        return set.sorted()
+        return SDGGoal.range.filter { set & (1 << $0) != 0 }
     }
 
     private func gradeText(_ r: Range<Int>, wrapped: Bool) -> String {
@@ -679,10 +676,10 @@ struct DocumentParser {
         var leftovers: [Range<Int>] = []
         func flush(_ parser: inout DocumentParser, _ listing: inout ListingDraft) {
             guard let l = label else { leftovers += pending.compactMap { $0 }; pending = []; return }
-            let years = [listing.previousYear, parser.fiscalYear]
             for (n, r) in pending.enumerated() {
                 if n < 2 {
-                    parser.addValue(r, year: years[n], kind: l.kind, wrapped: wrapped, into: &listing)
+                    let year = n == 0 ? listing.previousYear : parser.fiscalYear
+                    parser.addValue(r, year: year, kind: l.kind, wrapped: wrapped, into: &listing)
                 } else if let r {
                     leftovers.append(r)
                 }
@@ -726,11 +723,11 @@ struct DocumentParser {
 
     private mutating func continuationRow(_ row: Row) {
         let page = pages[row.page]
-        guard var listing = open else {
+        // Taken out (not copied) while it grows: a copy would retain all of its fields.
+        guard var listing = open.take() else {
             warn(row.line, "unassigned_text", "row before the first program row ignored")
             return
         }
-        open = nil
         listing.lines.append(row.line)
         let toks = tokens(row, 0..<row.cellCount)
         var hasLabel = false
