@@ -217,3 +217,14 @@ struct ByteKey: Hashable {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
+
+extension String {
+    /// True when the text holds an ASCII space: memchr over native UTF-8 (the UTF-8
+    /// view's generic `contains` walks byte by byte through its indices).
+    var containsSpace: Bool {
+        if let found = utf8.withContiguousStorageIfAvailable({ ByteText(buf: $0).containsSpace(0..<$0.count) }) {
+            return found
+        }
+        return utf8.contains(0x20)
+    }
+}

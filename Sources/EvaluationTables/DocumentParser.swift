@@ -813,7 +813,7 @@ struct DocumentParser {
         // inside one of them (`デジタル市役所推進課` is one name, whatever its wraps).
         // Only documents with a space in some department cell need them.
         // Cells repeat from row to row: each distinct one is looked at once.
-        let spaced = listings.contains { $0.department.utf8.contains(0x20) || ($0.formerDepartment?.utf8.contains(0x20) ?? false) }
+        let spaced = listings.contains { $0.department.containsSpace || ($0.formerDepartment?.containsSpace ?? false) }
         var known: Set<String> = []
         var readableCells: [StringBytesKey: String] = [:]
         if spaced {
@@ -828,7 +828,7 @@ struct DocumentParser {
             }
         }
         func readableOrganization(_ raw: String) -> String {
-            guard raw.utf8.contains(0x20) else { return raw }
+            guard raw.containsSpace else { return raw }
             if let done = readableCells[StringBytesKey(raw)] { return done }
             let value = ReadableName.organization(raw, known: known)
             readableCells[StringBytesKey(raw)] = value
