@@ -28,8 +28,12 @@ enum ReadableName {
     /// At least three characters, ending in one of `suffixes` (compared as UTF-8).
     static func endsLikeOrganization(_ name: String) -> Bool {
         let bytes = name.utf8
-        guard bytes.count >= 7, name.unicodeScalars.count >= 3 else { return false }
-        return suffixBytes.contains { suffix in suffix.count <= bytes.count && bytes.suffix(suffix.count).elementsEqual(suffix) }
+        guard bytes.count >= 7 else { return false }
+        // The ending first, over contiguous bytes; the characters are counted only then.
+        let ends = bytes.withContiguousStorageIfAvailable { buf in
+            suffixBytes.contains { suffix in suffix.count <= buf.count && buf[(buf.count - suffix.count)...].elementsEqual(suffix) }
+        } ?? suffixBytes.contains { suffix in suffix.count <= bytes.count && bytes.suffix(suffix.count).elementsEqual(suffix) }
+        return ends && name.unicodeScalars.count >= 3
     }
 
     /// A department cell as written (spaces included) made readable. `known` holds
