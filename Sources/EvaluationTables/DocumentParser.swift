@@ -379,6 +379,10 @@ struct DocumentParser {
         var wanted: Set<ByteKey> = []
         // Whitespace-free lengths wanted (at most referenceMaxBytes): a table, not a Set.
         var wantedLengths = [Bool](repeating: false, count: Self.referenceMaxBytes + 1)
+        // First and last characters wanted, as bits of a 4,096-bit filter: a cell is
+        // trimmed, so its key starts and ends with its own first and last characters, and
+        // most cells are ruled out before their whitespace-free length is counted.
+        var wantedEnds = [UInt64](repeating: 0, count: 64)
         for row in rows where pages.indices.contains(row.page) && pages[row.page].wrapped {
             guard row.kind != .blank, row.kind != .title, row.kind != .header else { continue }
             for c in row.firstCell..<(row.firstCell + row.cellCount) {
@@ -387,6 +391,8 @@ struct DocumentParser {
                     let key = ByteKey(text.stripped(r))
                     wanted.insert(key)
                     wantedLengths[key.bytes.count] = true
+                    let bit = endsFilterBit(r)
+                    wantedEnds[bit >> 6] |= 1 << UInt64(bit & 63)
                 }
             }
         }
@@ -395,11 +401,20 @@ struct DocumentParser {
             guard row.kind != .blank, row.kind != .title, row.kind != .header else { continue }
             for c in row.firstCell..<(row.firstCell + row.cellCount) {
                 let r = cells[c]
-                guard r.count > 3, r.count <= Self.referenceMaxBytes, wantedLengths[text.strippedCount(r)] else { continue }
+                guard r.count > 3, r.count <= Self.referenceMaxBytes else { continue }
+                let bit = endsFilterBit(r)
+                guard wantedEnds[bit >> 6] & (1 << UInt64(bit & 63)) != 0, wantedLengths[text.strippedCount(r)] else { continue }
                 let key = ByteKey(text.stripped(r))
                 if wanted.contains(key), references[key] == nil { references[key] = text.string(r) }
             }
         }
+    }
+
+    /// The bit of a trimmed cell's first and last characters in `buildReferences`' filter.
+    private func endsFilterBit(_ r: Range<Int>) -> Int {
+        let first = text.scalar(at: r.lowerBound).value
+        let last = text.scalar(before: r.upperBound).value
+        return Int((first &* 31 &+ last) & 4095)
     }
 
     /// A download that stopped early ends without a line break inside a row: the last
