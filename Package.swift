@@ -31,6 +31,13 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // SHA-256 by the system libcrypto (OpenSSL 3, libssl-dev, which libpq-dev already
+        // needs): the document digest, with the CPU's SHA instructions.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // posix_spawn helpers glibc hides behind _GNU_SOURCE (for LocalCluster).
         .target(name: "CSpawn"),
         // ICU's word break for Japanese (libicu-dev): the SDG review's tokeniser. Foundation's
@@ -50,7 +57,7 @@ let package = Package(
         // Plain value types shared by every stage: the interchange format.
         .target(name: "CrosswalkModel", swiftSettings: strictImports),
         // Document bytes → records + warnings. No I/O, no database.
-        .target(name: "EvaluationTables", dependencies: ["CrosswalkModel"], swiftSettings: strictImports),
+        .target(name: "EvaluationTables", dependencies: ["CrosswalkModel", "CCrypto"], swiftSettings: strictImports),
         // CSV and XLSX bytes + a declared (or guessed) layout → records + warnings. No I/O.
         .target(
             name: "TableLayouts",

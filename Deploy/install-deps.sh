@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Crosswalk needs to build and test on Debian/Ubuntu, and nothing that
-# is already there: libpq-dev (headers + pkg-config file), libicu-dev (ICU's word break for
+# is already there: libpq-dev (headers + pkg-config file), libssl-dev (libcrypto's SHA-256
+# for the document digest; libpq-dev usually brings it), libicu-dev (ICU's word break for
 # the SDG review; Foundation's own ICU is private to it) and the PostgreSQL server
 # binaries (initdb, pg_ctl, postgres, with pg_trgm) for the embedded cluster and tests.
 # The Swift toolchain itself (6.0 or newer) is not installed here.
@@ -8,6 +9,7 @@ set -euo pipefail
 
 missing=()
 pkg-config --exists libpq 2>/dev/null || missing+=(libpq-dev pkg-config)
+pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev pkg-config)
 pkg-config --exists icu-uc 2>/dev/null || missing+=(libicu-dev pkg-config)
 have_server() {
     local dir
@@ -21,7 +23,7 @@ ls /usr/share/postgresql/*/extension/pg_trgm.control >/dev/null 2>&1 || missing+
 command -v runuser >/dev/null || missing+=(util-linux)
 
 if ((${#missing[@]} == 0)); then
-    echo "install-deps: libpq-dev, libicu-dev and the PostgreSQL server are present"
+    echo "install-deps: libpq-dev, libssl-dev, libicu-dev and the PostgreSQL server are present"
     exit 0
 fi
 if [[ $(id -u) -ne 0 ]]; then

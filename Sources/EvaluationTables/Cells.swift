@@ -143,20 +143,18 @@ extension ByteText {
 
     /// True when an ASCII space in the cell separates two Japanese characters.
     func hasWrapSpace(_ r: Range<Int>) -> Bool {
-        var i = r.lowerBound + 1
+        guard r.count > 2 else { return false }
+        // From space to space (memchr): most cells have none.
+        var i = DocumentParser.find(0x20, in: buf, from: r.lowerBound + 1, to: r.upperBound - 1)
         while i < r.upperBound - 1 {
-            if buf[i] == 0x20 {
-                var j = i
-                while j < r.upperBound && buf[j] == 0x20 { j += 1 }
-                if j < r.upperBound {
-                    let left = scalar(before: i).value
-                    let right = scalar(at: j).value
-                    if CharClass.isWrapSpace(left: left, right: right) { return true }
-                }
-                i = j
-            } else {
-                i += 1
+            var j = i
+            while j < r.upperBound && buf[j] == 0x20 { j += 1 }
+            if j < r.upperBound {
+                let left = scalar(before: i).value
+                let right = scalar(at: j).value
+                if CharClass.isWrapSpace(left: left, right: right) { return true }
             }
+            i = DocumentParser.find(0x20, in: buf, from: j, to: r.upperBound - 1)
         }
         return false
     }

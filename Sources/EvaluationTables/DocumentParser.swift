@@ -379,6 +379,10 @@ struct DocumentParser {
         var wanted: Set<ByteKey> = []
         // Whitespace-free lengths wanted (at most referenceMaxBytes): a table, not a Set.
         var wantedLengths = [Bool](repeating: false, count: Self.referenceMaxBytes + 1)
+        // First and last characters wanted, as bits of a 4,096-bit filter: a cell is
+        // trimmed, so its key starts and ends with its own first and last characters, and
+        // most cells are ruled out before their whitespace-free length is counted.
+        var wantedEnds = [UInt64](repeating: 0, count: 64)
         for row in rows where pages.indices.contains(row.page) && pages[row.page].wrapped {
             guard row.kind != .blank, row.kind != .title, row.kind != .header else { continue }
             for c in row.firstCell..<(row.firstCell + row.cellCount) {
@@ -387,6 +391,8 @@ struct DocumentParser {
                     let key = ByteKey(text.stripped(r))
                     wanted.insert(key)
                     wantedLengths[key.bytes.count] = true
+                    let bit = endsFilterBit(r)
+                    wantedEnds[bit >> 6] |= 1 << UInt64(bit & 63)
                 }
             }
         }
@@ -395,11 +401,20 @@ struct DocumentParser {
             guard row.kind != .blank, row.kind != .title, row.kind != .header else { continue }
             for c in row.firstCell..<(row.firstCell + row.cellCount) {
                 let r = cells[c]
-                guard r.count > 3, r.count <= Self.referenceMaxBytes, wantedLengths[text.strippedCount(r)] else { continue }
+                guard r.count > 3, r.count <= Self.referenceMaxBytes else { continue }
+                let bit = endsFilterBit(r)
+                guard wantedEnds[bit >> 6] & (1 << UInt64(bit & 63)) != 0, wantedLengths[text.strippedCount(r)] else { continue }
                 let key = ByteKey(text.stripped(r))
                 if wanted.contains(key), references[key] == nil { references[key] = text.string(r) }
             }
         }
+    }
+
+    /// The bit of a trimmed cell's first and last characters in `buildReferences`' filter.
+    private func endsFilterBit(_ r: Range<Int>) -> Int {
+        let first = text.scalar(at: r.lowerBound).value
+        let last = text.scalar(before: r.upperBound).value
+        return Int((first &* 31 &+ last) & 4095)
     }
 
     /// A download that stopped early ends without a line break inside a row: the last
@@ -577,22 +592,19 @@ struct DocumentParser {
     }
 
     private mutating func closeListing() {
-        if let listing = open {
-            listings.append(listing)
-            open = nil
-        }
+        if let listing = open.take() { listings.append(listing) }
     }
 
     private mutating func sdgSet(_ goals: [Int], line: Int) -> [Int] {
-        var set = Set<Int>()
+        var set: UInt32 = 0  // bit g for goal g: sorted and unique without a Set
         for g in goals {
             if SDGGoal.range.contains(g) {
-                set.insert(g)
+                set |= 1 << g
             } else {
                 warn(line, "sdg_out_of_range", "SDG goal \(g) is outside 1–17 and was dropped")
             }
         }
-        return set.sorted()
+        return SDGGoal.range.filter { set & (1 << $0) != 0 }
     }
 
     private func gradeText(_ r: Range<Int>, wrapped: Bool) -> String {
@@ -607,12 +619,7 @@ struct DocumentParser {
 
     private mutating func readAmounts(_ row: Row, at a: Int, count: Int, into listing: inout ListingDraft) {
         let fy = fiscalYear
-        let slots: [(Int, AmountKind, String)] = [
-            (listing.previousYear, .settled, "FY\(listing.previousYear) settled"),
-            (fy, .budget, "FY\(fy) budget"),
-            (fy, .settled, "FY\(fy) settled"),
-            (fy, .personnel, "FY\(fy) personnel"),
-        ]
+        let slots: [(Int, AmountKind)] = [(listing.previousYear, .settled), (fy, .budget), (fy, .settled), (fy, .personnel)]
         for (offset, slot) in slots.prefix(count).enumerated() {
             var value: Int? = nil
             if let r = cell(row, a + offset) {
@@ -621,7 +628,7 @@ struct DocumentParser {
                 case .none: value = nil
                 case .garbled, .notAmount:
                     if !r.isEmpty {
-                        warn(row.line, "garbled_amount", "\(slot.2) amount `\(text.string(r))` is not a number; read as none (No.\(listing.no))")
+                        warn(row.line, "garbled_amount", "FY\(slot.0) \(slot.1.rawValue) amount `\(text.string(r))` is not a number; read as none (No.\(listing.no))")
                     }
                 }
             }
@@ -684,10 +691,10 @@ struct DocumentParser {
         var leftovers: [Range<Int>] = []
         func flush(_ parser: inout DocumentParser, _ listing: inout ListingDraft) {
             guard let l = label else { leftovers += pending.compactMap { $0 }; pending = []; return }
-            let years = [listing.previousYear, parser.fiscalYear]
             for (n, r) in pending.enumerated() {
                 if n < 2 {
-                    parser.addValue(r, year: years[n], kind: l.kind, wrapped: wrapped, into: &listing)
+                    let year = n == 0 ? listing.previousYear : parser.fiscalYear
+                    parser.addValue(r, year: year, kind: l.kind, wrapped: wrapped, into: &listing)
                 } else if let r {
                     leftovers.append(r)
                 }
@@ -731,11 +738,11 @@ struct DocumentParser {
 
     private mutating func continuationRow(_ row: Row) {
         let page = pages[row.page]
-        guard var listing = open else {
+        // Taken out (not copied) while it grows: a copy would retain all of its fields.
+        guard var listing = open.take() else {
             warn(row.line, "unassigned_text", "row before the first program row ignored")
             return
         }
-        open = nil
         listing.lines.append(row.line)
         let toks = tokens(row, 0..<row.cellCount)
         var hasLabel = false
@@ -821,7 +828,7 @@ struct DocumentParser {
         // inside one of them (`デジタル市役所推進課` is one name, whatever its wraps).
         // Only documents with a space in some department cell need them.
         // Cells repeat from row to row: each distinct one is looked at once.
-        let spaced = listings.contains { $0.department.utf8.contains(0x20) || ($0.formerDepartment?.utf8.contains(0x20) ?? false) }
+        let spaced = listings.contains { $0.department.containsSpace || ($0.formerDepartment?.containsSpace ?? false) }
         var known: Set<String> = []
         var readableCells: [StringBytesKey: String] = [:]
         if spaced {
@@ -836,7 +843,7 @@ struct DocumentParser {
             }
         }
         func readableOrganization(_ raw: String) -> String {
-            guard raw.utf8.contains(0x20) else { return raw }
+            guard raw.containsSpace else { return raw }
             if let done = readableCells[StringBytesKey(raw)] { return done }
             let value = ReadableName.organization(raw, known: known)
             readableCells[StringBytesKey(raw)] = value

@@ -99,20 +99,12 @@ package struct EvaluationReader: Sendable {
             let line = Self.line(atOffset: decoded.utf8.count, in: decoded.utf8)
             initial.append((line, "truncated", "file ends inside a multi-byte character (truncated?); the partial character was dropped"))
         }
-        // The digest runs beside the parse on large documents (it costs about as much).
-        let digest = Digest(bytes, concurrently: bytes.count >= 1 << 20)
         let limits = self.limits
-        let result: DocumentParser.Result
-        do {
-            result = try decoded.utf8.withUnsafeBufferPointer { buf throws(ReadError) in
-                var parser = DocumentParser(text: ByteText(buf: buf), source: source, limits: limits)
-                return try parser.parse(initialWarnings: initial)
-            }
-        } catch {
-            _ = digest.value()
-            throw error
+        let result = try decoded.utf8.withUnsafeBufferPointer { buf throws(ReadError) in
+            var parser = DocumentParser(text: ByteText(buf: buf), source: source, limits: limits)
+            return try parser.parse(initialWarnings: initial)
         }
-        let sha = digest.value()
+        let sha = SHA256.hex(bytes)
         var docs = [EvaluationDocument(
             source: source, sha256: sha, encoding: decoded.encoding, fiscalYear: result.fiscalYear,
             organization: result.organization, policies: result.policies, listings: result.listings,
@@ -174,33 +166,5 @@ package struct EvaluationReader: Sendable {
             }
             return (lf > 0 ? lf : cr) + 1
         }
-    }
-}
-
-/// SHA-256 of the document, computed on another thread when `concurrently`.
-private final class Digest: @unchecked Sendable {
-    private var result: String?
-    private let done = DispatchSemaphore(value: 0)
-    private let concurrent: Bool
-
-    init(_ bytes: [UInt8], concurrently: Bool) {
-        concurrent = concurrently
-        if concurrently {
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                result = SHA256.hex(bytes)
-                done.signal()
-            }
-        } else {
-            result = SHA256.hex(bytes)
-        }
-    }
-
-    /// Waits for the digest (the semaphore orders the write before this read).
-    func value() -> String {
-        if concurrent {
-            done.wait()
-            done.signal()
-        }
-        return result!
     }
 }

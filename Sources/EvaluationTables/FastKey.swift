@@ -9,10 +9,17 @@ import Foundation
 enum FastKey {
     /// The fold of `text`, or nil when a character is outside the fast set.
     static func fastFold(_ text: String) -> String? {
+        var out: [UInt8] = []
+        guard appendFastFold(text, to: &out) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the fold of `text` to `out`; false (with `out` partly written) when a
+    /// character is outside the fast set.
+    static func appendFastFold(_ text: String, to out: inout [UInt8]) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(utf8.count)
+        return text.withUTF8 { utf8 -> Bool in
+            out.reserveCapacity(out.count + utf8.count)
             var i = 0
             let n = utf8.count
             while i < n {
@@ -26,7 +33,7 @@ enum FastKey {
                     i += 1
                     continue
                 }
-                guard b0 >= 0xE0, b0 < 0xF0, i + 2 < n else { return nil }
+                guard b0 >= 0xE0, b0 < 0xF0, i + 2 < n else { return false }
                 let v = (UInt32(b0 & 0x0F) << 12) | (UInt32(utf8[i + 1] & 0x3F) << 6) | UInt32(utf8[i + 2] & 0x3F)
                 switch v {
                 case 0x3000:
@@ -45,11 +52,11 @@ enum FastKey {
                 case 0x2160...0x216B:
                     out.append(contentsOf: romanLower[Int(v - 0x2160)].utf8)
                 default:
-                    return nil
+                    return false
                 }
                 i += 3
             }
-            return String(decoding: out, as: UTF8.self)
+            return true
         }
     }
 
@@ -70,6 +77,29 @@ enum FastKey {
     /// Equal to `ProgramKey.make(name:department:)`: the same fold, then the same
     /// marker rule on the folded name.
     static func programKey(name: String, department: String) -> String {
-        ProgramKey.strippingMarkers(folded: fold(name)) + "|" + fold(department)
+        // Built in one buffer. Every re-listing marker holds 掲 (E6 8E B2), which the fast
+        // fold keeps as it is: a name without it has no marker to strip.
+        var key: [UInt8] = []
+        key.reserveCapacity(name.utf8.count + department.utf8.count + 1)
+        guard appendFastFold(name, to: &key), !key.containsRelistedMark else {
+            return ProgramKey.strippingMarkers(folded: fold(name)) + "|" + fold(department)
+        }
+        key.append(0x7C)
+        guard appendFastFold(department, to: &key) else {
+            return ProgramKey.strippingMarkers(folded: fold(name)) + "|" + fold(department)
+        }
+        return String(decoding: key, as: UTF8.self)
+    }
+}
+
+extension [UInt8] {
+    /// True when the bytes hold 掲 (E6 8E B2).
+    fileprivate var containsRelistedMark: Bool {
+        var i = 0
+        while i + 2 < count {
+            if self[i] == 0xE6, self[i + 1] == 0x8E, self[i + 2] == 0xB2 { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -14,7 +14,7 @@
 enum ReadableName {
     /// Program and policy names: wrap spaces removed (see `ByteText.dewrapped`).
     static func plain(_ name: String) -> String {
-        guard name.utf8.contains(0x20) else { return name }
+        guard name.containsSpace else { return name }
         var name = name
         return name.withUTF8 { ByteText(buf: $0).dewrapped(0..<$0.count) }
     }
@@ -28,15 +28,19 @@ enum ReadableName {
     /// At least three characters, ending in one of `suffixes` (compared as UTF-8).
     static func endsLikeOrganization(_ name: String) -> Bool {
         let bytes = name.utf8
-        guard bytes.count >= 7, name.unicodeScalars.count >= 3 else { return false }
-        return suffixBytes.contains { suffix in suffix.count <= bytes.count && bytes.suffix(suffix.count).elementsEqual(suffix) }
+        guard bytes.count >= 7 else { return false }
+        // The ending first, over contiguous bytes; the characters are counted only then.
+        let ends = bytes.withContiguousStorageIfAvailable { buf in
+            suffixBytes.contains { suffix in suffix.count <= buf.count && buf[(buf.count - suffix.count)...].elementsEqual(suffix) }
+        } ?? suffixBytes.contains { suffix in suffix.count <= bytes.count && bytes.suffix(suffix.count).elementsEqual(suffix) }
+        return ends && name.unicodeScalars.count >= 3
     }
 
     /// A department cell as written (spaces included) made readable. `known` holds
     /// organization names without spaces seen in the document (the title's, and
     /// department cells); a known name is never split.
     static func organization(_ raw: String, known: Set<String>) -> String {
-        guard raw.utf8.contains(0x20) else { return raw }
+        guard raw.containsSpace else { return raw }
         let pieces = raw.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard pieces.count > 1 else { return pieces.first ?? raw }
         // The same name written without spaces elsewhere in the document.
@@ -80,7 +84,7 @@ enum ReadableName {
     /// Names worth knowing from one department cell: the whole cell when it has no
     /// space, else its space-separated parts that end like organization names.
     static func knownNames(in raw: String) -> [String] {
-        guard raw.utf8.contains(0x20) || hasIdeographicSpace(raw) else { return raw.isEmpty ? [] : [raw] }
+        guard raw.containsSpace || hasIdeographicSpace(raw) else { return raw.isEmpty ? [] : [raw] }
         return raw.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init).filter(endsLikeOrganization)
     }
 

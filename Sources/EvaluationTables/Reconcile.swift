@@ -164,14 +164,14 @@ enum Reconciler {
 
     /// Warning messages per document, for not adding one twice (the run is idempotent).
     struct Seen {
-        private var sets: [Set<ByteKey>?]
+        private var sets: [Set<StringBytesKey>?]
 
         init(count: Int) { sets = Array(repeating: nil, count: count) }
 
         /// Records `message` for document `d`; false when it is already there.
         mutating func insert(_ message: String, doc d: Int, _ docs: [EvaluationDocument]) -> Bool {
-            if sets[d] == nil { sets[d] = Set(docs[d].warnings.map { ByteKey($0.message) }) }
-            return sets[d]!.insert(ByteKey(message)).inserted
+            if sets[d] == nil { sets[d] = Set(docs[d].warnings.map { StringBytesKey($0.message) }) }
+            return sets[d]!.insert(StringBytesKey(message)).inserted
         }
     }
 }

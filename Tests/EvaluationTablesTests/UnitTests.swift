@@ -31,8 +31,30 @@ final class SHA256Tests: XCTestCase {
         }
     }
 
-    func testLargeDocumentDigestMatchesSmallPath() throws {
-        // Documents of 1 MiB or more are hashed on another thread: same digest.
+    func testNonContiguousBytesDigestLikeAnArray() {
+        // A collection without contiguous storage is copied first: same digest.
+        let bytes = (0..<1_000).lazy.map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        XCTAssertNil(bytes.withContiguousStorageIfAvailable { _ in true })
+        XCTAssertEqual(SHA256.hex(bytes), SHA256.hex(Array(bytes)))
+        XCTAssertEqual(SHA256.digest(bytes).count, 32)
+    }
+
+    func testConcurrentDigestsMatchSerialOnes() {
+        // libcrypto's SHA-256 is fetched once and shared by every thread.
+        let inputs = (0..<64).map { n in [UInt8](repeating: UInt8(n), count: 1_000 + n * 997) }
+        let serial = inputs.map { SHA256.hex($0) }
+        let results = UnsafeMutableBufferPointer<String>.allocate(capacity: inputs.count)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+            (slots.baseAddress! + i).initialize(to: SHA256.hex(inputs[i]))
+        }
+        XCTAssertEqual(Array(results), serial)
+        _ = results.deinitialize()
+    }
+
+    func testLargeDocumentDigest() throws {
+        // The document's digest is the digest of its bytes as read, however large.
         var bytes = try Fixture.sample
         while bytes.count < (1 << 20) + 10 { bytes += [0x0A] + (try Fixture.sample) }
         let doc = try EvaluationReader().read(bytes, source: "big.txt")
@@ -71,8 +93,13 @@ final class KeyTests: XCTestCase {
             XCTAssertEqual(FastKey.policyKey(code), PolicyCode.key(code), code)
         }
         let names = ["ＫｉｔａＱ　ＤＸ推進事業", "（再掲）KitaQ DX推進事業", "ｶﾀｶﾅ事業", "Ⅱ期計画①", "é事業"]
+        // Departments in and outside the fast set (the key is built in one buffer, else by the model's rule).
+        let departments = ["DX推進課", "デジタル市役所推進室 デジタル市役所推進課", "ＤＸ推進課①", "café課", "", "掲示板管理課"]
         for name in names {
-            XCTAssertEqual(FastKey.programKey(name: name, department: "DX推進課"), ProgramKey.make(name: name, department: "DX推進課"), name)
+            for department in departments {
+                XCTAssertEqual(FastKey.programKey(name: name, department: department),
+                    ProgramKey.make(name: name, department: department), "\(name) | \(department)")
+            }
         }
     }
 }
