@@ -53,11 +53,15 @@ END;
 $$;
 
 -- Current listings of one municipality (of all when NULL).
+-- Callers pass the id from a CTE (`FROM m, crosswalk_listings(m.id)`), which makes the
+-- test correlated: it must stay a probe of the listing's own program, never a scan of
+-- the municipality's programs per listing (that made every MUNI query quadratic: over
+-- two minutes for SDG 11 of one city among five, 1,000,000 listings).
 CREATE OR REPLACE FUNCTION crosswalk_listings(p_municipality_id bigint) RETURNS SETOF current_listings
 LANGUAGE sql STABLE AS $$
     SELECT l.* FROM current_listings l
     WHERE p_municipality_id IS NULL
-       OR l.program_id IN (SELECT id FROM programs WHERE municipality_id = p_municipality_id);
+       OR EXISTS (SELECT 1 FROM programs p WHERE p.id = l.program_id AND p.municipality_id = p_municipality_id);
 $$;
 
 -- The declared municipalities with current listings in a year, by name (sources that
