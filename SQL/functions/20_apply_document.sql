@@ -55,12 +55,8 @@ DECLARE
     v_doc_id      bigint;
     v_old         documents%ROWTYPE;
     v_new         crosswalk_new_listing[];
-    -- Listings added or changed, with their new snapshots (kept, not read back, for
-    -- their goals and indicators).
     v_touched     bigint[];
-    v_touched_snapshots jsonb[];
     v_changed_ids bigint[];
-    v_changed_snapshots jsonb[];
     v_added       integer := 0;
     v_changed     integer := 0;
     v_ended       integer := 0;
@@ -232,10 +228,9 @@ BEGIN
                (new_snapshot->>'policy_code') || ' No.' || (new_snapshot->>'no') || ' ' || (new_snapshot->>'program'),
                old_snapshot, new_snapshot
         FROM revised WHERE old_snapshot IS DISTINCT FROM new_snapshot
-        RETURNING listing_id, new_value
+        RETURNING listing_id
     )
-    SELECT coalesce(array_agg(listing_id), '{}'), coalesce(array_agg(new_value), '{}')
-    INTO v_changed_ids, v_changed_snapshots FROM recorded;
+    SELECT coalesce(array_agg(listing_id), '{}') INTO v_changed_ids FROM recorded;
     v_changed := cardinality(v_changed_ids);
 
     -- A changed listing's SDG links and indicator are rebuilt from its new snapshot.
@@ -263,35 +258,36 @@ BEGIN
         SELECT p_run_id, 'listing', 'added', v_doc_id, id,
                (snapshot->>'policy_code') || ' No.' || (snapshot->>'no') || ' ' || (snapshot->>'program'), snapshot
         FROM fresh
+        RETURNING listing_id
     )
-    SELECT coalesce(array_agg(id), '{}'), coalesce(array_agg(snapshot), '{}')
-    INTO v_touched, v_touched_snapshots FROM fresh;
+    SELECT coalesce(array_agg(listing_id), '{}') INTO v_touched FROM recorded;
     v_added := cardinality(v_touched);
     v_touched := v_touched || v_changed_ids;
-    v_touched_snapshots := v_touched_snapshots || v_changed_snapshots;
 
     -- A goal the program states is not inherited, even when its policy gives it too.
     INSERT INTO listing_goals (listing_id, goal, inherited)
     SELECT l.id, g.goal, bool_and(g.inherited)
-    FROM unnest(v_touched, v_touched_snapshots) AS l(id, snapshot),
+    FROM listings l,
          LATERAL (SELECT value::smallint AS goal, false AS inherited
                   FROM jsonb_array_elements_text(coalesce(l.snapshot->'sdg_goals', '[]'))
                   UNION ALL
                   SELECT value::smallint, true
                   FROM jsonb_array_elements_text(coalesce(l.snapshot->'inherited_sdg_goals', '[]'))) g
+    WHERE l.id = ANY (v_touched)
     GROUP BY l.id, g.goal;
 
     INSERT INTO indicators (listing_id, name, name_inferred, baseline, midterm_target)
     SELECT l.id, i->>'name', coalesce((i->>'name_inferred')::boolean, false), i->>'baseline', i->>'midterm_target'
-    FROM unnest(v_touched, v_touched_snapshots) AS l(id, snapshot), LATERAL (SELECT l.snapshot->'indicator' AS i) x
-    WHERE jsonb_typeof(i) = 'object';
+    FROM listings l, LATERAL (SELECT l.snapshot->'indicator' AS i) x
+    WHERE l.id = ANY (v_touched) AND jsonb_typeof(i) = 'object';
 
     INSERT INTO indicator_values (listing_id, fiscal_year, kind, text, number, unit)
     SELECT DISTINCT ON (l.id, (v->>'fiscal_year')::integer, v->>'kind')
            l.id, (v->>'fiscal_year')::integer, v->>'kind', v->>'text', (v->>'number')::numeric, v->>'unit'
-    FROM unnest(v_touched, v_touched_snapshots) AS l(id, snapshot),
+    FROM listings l,
          jsonb_array_elements(CASE WHEN jsonb_typeof(l.snapshot->'indicator'->'values') = 'array'
-                                   THEN l.snapshot->'indicator'->'values' ELSE '[]' END) v;
+                                   THEN l.snapshot->'indicator'->'values' ELSE '[]' END) v
+    WHERE l.id = ANY (v_touched);
 
     -- Amounts: once per program, year and kind, from the program's first listing.
     DELETE FROM amounts WHERE document_id = v_doc_id;
