@@ -76,9 +76,16 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The newest fiscal year with current listings (of one municipality, or of any).
+-- Asked of the documents (a listing's year is its document's), so a municipality's
+-- newest year is a probe per document, not a pass over every current listing.
 CREATE OR REPLACE FUNCTION crosswalk_latest_year(p_municipality_id bigint DEFAULT NULL) RETURNS integer
 LANGUAGE sql STABLE AS $$
-    SELECT max(fiscal_year) FROM crosswalk_listings(p_municipality_id);
+    SELECT max(d.fiscal_year)
+    FROM documents d
+    JOIN organizations o ON o.id = d.organization_id
+    WHERE d.ended_at IS NULL
+      AND (p_municipality_id IS NULL OR o.municipality_id = p_municipality_id)
+      AND EXISTS (SELECT 1 FROM listings l WHERE l.document_id = d.id AND l.ended_at IS NULL);
 $$;
 
 -- One row per program listed in a year: its goals, policies and amount of one kind.
