@@ -31,3 +31,27 @@ bench_cluster() {
         -o "-p $port -k $cluster -c listen_addresses='' $*" start >/dev/null
     trap '"${as_pg[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true' EXIT
 }
+
+# bench_embedded_cluster DATA_DIR: starts again the embedded cluster that
+# `crosswalk … --data-dir DATA_DIR` made and stopped (as its unprivileged user when root),
+# unless it runs, and stops it when the script exits. Sets `sock`, `port`, `conninfo`
+# (its `crosswalk` database) and the function `psql_`.
+bench_embedded_cluster() {
+    local cluster=$1/postgres
+    local pidfile=$cluster/pgdata/postmaster.pid
+    if [[ ! -f $pidfile ]]; then
+        pgbin=$(dirname "$(command -v pg_ctl 2>/dev/null || echo "$(pg_config --bindir)/pg_ctl")")
+        runas=()
+        [[ $(id -u) -eq 0 ]] && runas=(runuser -u crosswalk-pg --)
+        local freeport
+        freeport=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+        "${runas[@]}" "$pgbin/pg_ctl" -D "$cluster/pgdata" -l "$cluster/postgres.log" -w \
+            -o "-p $freeport -k $cluster -c listen_addresses=''" start > /dev/null
+        embedded_pgdata=$cluster/pgdata
+        trap '"${runas[@]}" "$pgbin/pg_ctl" -D "$embedded_pgdata" -m fast -w stop > /dev/null' EXIT
+    fi
+    port=$(sed -n 4p "$pidfile")
+    sock=$(sed -n 5p "$pidfile")
+    conninfo="host=$sock port=$port user=postgres dbname=crosswalk"
+}
+psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d crosswalk "$@"; }

@@ -57,21 +57,8 @@ if [ ! -f "$db/synced.json" ]; then
 fi
 
 # (3) the cluster, started once for every run (as its unprivileged user when root)
-cluster=$db/postgres
-pidfile=$cluster/pgdata/postmaster.pid
-if [ ! -f "$pidfile" ]; then
-    pgbin=$(dirname "$(command -v pg_ctl 2>/dev/null || echo "$(pg_config --bindir)/pg_ctl")")
-    runas=()
-    [ "$(id -u)" = 0 ] && runas=(runuser -u crosswalk-pg --)
-    freeport=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-    "${runas[@]}" "$pgbin/pg_ctl" -D "$cluster/pgdata" -l "$cluster/postgres.log" -w \
-        -o "-p $freeport -k $cluster -c listen_addresses=''" start > /dev/null
-    trap '"${runas[@]}" "$pgbin/pg_ctl" -D "$cluster/pgdata" -m fast -w stop > /dev/null' EXIT
-fi
-port=$(sed -n 4p "$pidfile")
-sock=$(sed -n 5p "$pidfile")
-conninfo="host=$sock port=$port user=postgres dbname=crosswalk"
-psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d crosswalk "$@"; }
+source "$root/Benchmarks/lib.sh"
+bench_embedded_cluster "$db"
 
 # (4) the year pair most organizations have
 read -r from to pairs <<< "$(python3 - "$corpus/yoy_truth.json" <<'PY'

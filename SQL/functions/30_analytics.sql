@@ -64,6 +64,18 @@ LANGUAGE sql STABLE AS $$
        OR EXISTS (SELECT 1 FROM programs p WHERE p.id = l.program_id AND p.municipality_id = p_municipality_id);
 $$;
 
+-- The current listings of one year, of one organization's documents or all (and of one
+-- municipality or all): what every per-year count starts from.
+CREATE OR REPLACE FUNCTION crosswalk_year_listings(p_fiscal_year integer, p_organization text,
+                                                   p_municipality_id bigint)
+RETURNS SETOF current_listings
+LANGUAGE sql STABLE AS $$
+    SELECT l.* FROM crosswalk_listings(p_municipality_id) l
+    JOIN documents d ON d.id = l.document_id
+    JOIN organizations o ON o.id = d.organization_id
+    WHERE l.fiscal_year = p_fiscal_year AND (p_organization IS NULL OR o.name = p_organization);
+$$;
+
 -- The declared municipalities with current listings in a year, by name (sources that
 -- declare none are not named).
 CREATE OR REPLACE FUNCTION crosswalk_municipalities_covered(p_municipality_id bigint, p_fiscal_year integer) RETURNS jsonb
@@ -96,11 +108,7 @@ RETURNS TABLE (program_id bigint, name text, department text, goals smallint[], 
                listing_count integer, thousand_yen bigint, amount_missing boolean)
 LANGUAGE sql STABLE AS $$
     WITH listed AS (
-        SELECT l.id, l.program_id, l.policy_id
-        FROM crosswalk_listings(p_municipality_id) l
-        JOIN documents d ON d.id = l.document_id
-        JOIN organizations o ON o.id = d.organization_id
-        WHERE l.fiscal_year = p_fiscal_year AND (p_organization IS NULL OR o.name = p_organization)
+        SELECT l.id, l.program_id, l.policy_id FROM crosswalk_year_listings(p_fiscal_year, p_organization, p_municipality_id) l
     ), counted AS (
         SELECT x.program_id, count(DISTINCT x.policy_id)::integer AS policy_count, count(*)::integer AS listing_count
         FROM listed x GROUP BY x.program_id

@@ -24,11 +24,7 @@ RETURNS TABLE (program_id bigint, grade text, indicator_name text, target_text t
                target numeric, actual numeric)
 LANGUAGE sql STABLE AS $$
     WITH listed AS (
-        SELECT l.id, l.program_id, l.grade
-        FROM crosswalk_listings(p_municipality_id) l
-        JOIN documents d ON d.id = l.document_id
-        JOIN organizations o ON o.id = d.organization_id
-        WHERE l.fiscal_year = p_fiscal_year AND (p_organization IS NULL OR o.name = p_organization)
+        SELECT l.id, l.program_id, l.grade FROM crosswalk_year_listings(p_fiscal_year, p_organization, p_municipality_id) l
     ), graded AS (
         SELECT DISTINCT ON (x.program_id) x.program_id, x.grade FROM listed x ORDER BY x.program_id, x.id
     ), measured AS (
