@@ -87,13 +87,24 @@ package struct EvaluationStore: Sendable {
     package func tryApply(
         _ connection: PostgresConnection, json: PostgresJSON, run: Int64, readerVersion: Int
     ) async throws -> Result<ApplyOutcome, PostgresError> {
-        let rows = try await connection.query(
-            "SELECT crosswalk_try_apply_document($1::jsonb, $2, $3) AS outcome", [json, run, readerVersion])
-        let answer = try rows.first!.decode("outcome", as: PostgresJSON.self)
-        if let failure = try? answer.decode(ApplyFailure.self) {
-            return .failure(PostgresError(kind: .statement, message: failure.error, sqlState: failure.sqlstate))
+        try await tryApply(connection, documents: [json], run: run, readerVersion: readerVersion)[0]
+    }
+
+    /// Applies encoded documents in order, each atomically as above, sent in one pipeline:
+    /// the database goes from one document to the next without waiting for the client.
+    /// Throws only when the statement itself fails (the connection broke, it was cancelled).
+    package func tryApply(
+        _ connection: PostgresConnection, documents: [PostgresJSON], run: Int64, readerVersion: Int
+    ) async throws -> [Result<ApplyOutcome, PostgresError>] {
+        let sql = "SELECT crosswalk_try_apply_document($1::jsonb, $2, $3) AS outcome"
+        let answers = try await connection.pipeline(documents.map { (sql, [$0, run, readerVersion]) })
+        return try answers.map { answer in
+            let outcome = try answer.get().first!.decode("outcome", as: PostgresJSON.self)
+            if let failure = try? outcome.decode(ApplyFailure.self) {
+                return .failure(PostgresError(kind: .statement, message: failure.error, sqlState: failure.sqlstate))
+            }
+            return .success(try outcome.decode(ApplyOutcome.self, decoder: EvaluationJSON.decoder()))
         }
-        return .success(try answer.decode(ApplyOutcome.self, decoder: EvaluationJSON.decoder()))
     }
 
     private struct ApplyFailure: Decodable {

@@ -118,7 +118,18 @@ package struct SyncEngine: Sendable {
         /// Ends inside a row (a torn write): not applied this run, read again at the next.
         case cut(source: String, sha256: String, line: Int?, reason: String)
         /// Read and encoded for the database (the JSON `crosswalk_apply_document` takes).
-        case parsed(source: String, sha256: String, json: PostgresJSON)
+        case parsed(ParsedDocument)
+
+        var parsedDocument: ParsedDocument? {
+            if case .parsed(let document) = self { return document }
+            return nil
+        }
+    }
+
+    struct ParsedDocument: Sendable {
+        let source: String
+        let sha256: String
+        let json: PostgresJSON
     }
 
     private func syncFiles(
@@ -143,8 +154,23 @@ package struct SyncEngine: Sendable {
             try deadline.check()
             let prepared = await next!.value
             next = index + 1 < chunks.count ? prepareAhead(chunks[index + 1]) : nil
-            for item in prepared {
-                switch item {
+            var position = prepared.startIndex
+            while position < prepared.endIndex {
+                // A run of parsed documents goes to the database in one pipeline, up to the
+                // end of the commit group.
+                let batch = prepared[position...].prefix { $0.parsedDocument != nil }
+                    .prefix(max(1, commits.room)).compactMap(\.parsedDocument)
+                if !batch.isEmpty {
+                    try await commits.ensureOpen()
+                    let outcomes = try await apply(batch.map(\.json), connection: connection, run: run)
+                    for (document, outcome) in zip(batch, outcomes) {
+                        try await record(outcome, of: document, connection: connection, run: run, summary: &summary)
+                        if try await commits.documentDone(summary) { settled = summary }
+                    }
+                    position += batch.count
+                    continue
+                }
+                switch prepared[position] {
                 case .unchanged:
                     summary.documentsUnchanged += 1
                     settled.documentsUnchanged += 1
@@ -160,24 +186,10 @@ package struct SyncEngine: Sendable {
                 case .cut(let source, let sha, let line, let reason):
                     try await commits.ensureOpen()
                     try await reject(connection, run: run, source: source, sha256: sha, line: line, reason: reason, excerpt: nil, summary: &summary)
-                case .parsed(let source, let sha, let json):
-                    try await commits.ensureOpen()
-                    switch try await applyOrPreview(json, connection: connection, run: run) {
-                    case .success(let outcome):
-                        summary.documentsApplied += 1
-                        summary.listingsAdded += outcome.added
-                        summary.listingsChanged += outcome.changed
-                        summary.listingsEnded += outcome.ended
-                    case .failure(let error) where error.sqlState?.hasPrefix("53") == true:
-                        // Out of disk, memory or connections: not this document's fault, and the
-                        // next would fail alike. The run stops, keeping what it committed.
-                        throw SyncError.resources(
-                            "the database could not take \(source): \(error.message) (SQLSTATE \(error.sqlState ?? "")); the documents committed before are kept, nothing of this group is; free space and sync again")
-                    case .failure(let error):
-                        try await reject(connection, run: run, source: source, sha256: sha, line: nil, reason: "\(source): \(error.message)", excerpt: nil, summary: &summary)
-                    }
-                    if try await commits.documentDone(summary) { settled = summary }
+                case .parsed:
+                    preconditionFailure("parsed documents are applied in batches above")
                 }
+                position += 1
             }
         }
         try await commits.close(summary)
@@ -229,28 +241,54 @@ package struct SyncEngine: Sendable {
                                 reason: "\(cut.message); not applied in this run (still being written?): read again at the next sync")
                 }
                 document.municipality = declaration.municipality
-                return .parsed(source: path, sha256: sha, json: PostgresJSON(text: CompactJSON.encode(document)))
+                return .parsed(ParsedDocument(source: path, sha256: sha, json: PostgresJSON(text: CompactJSON.encode(document))))
             case .failure(let error): return .refused(source: path, sha256: sha, error: error)
             }
         }
     }
 
+    /// Counts a document's outcome, or records why it was not applied.
+    private func record(
+        _ outcome: Result<EvaluationStore.ApplyOutcome, PostgresError>, of document: ParsedDocument,
+        connection: PostgresConnection, run: Int64?, summary: inout SyncSummary
+    ) async throws {
+        switch outcome {
+        case .success(let outcome):
+            summary.documentsApplied += 1
+            summary.listingsAdded += outcome.added
+            summary.listingsChanged += outcome.changed
+            summary.listingsEnded += outcome.ended
+        case .failure(let error) where error.sqlState?.hasPrefix("53") == true:
+            // Out of disk, memory or connections: not this document's fault, and the
+            // next would fail alike. The run stops, keeping what it committed.
+            throw SyncError.resources(
+                "the database could not take \(document.source): \(error.message) (SQLSTATE \(error.sqlState ?? "")); the documents committed before are kept, nothing of this group is; free space and sync again")
+        case .failure(let error):
+            try await reject(
+                connection, run: run, source: document.source, sha256: document.sha256, line: nil,
+                reason: "\(document.source): \(error.message)", excerpt: nil, summary: &summary)
+        }
+    }
+
     /// A dry run applies inside a transaction it rolls back, so its counts are exactly
     /// what a real run would write.
-    private func applyOrPreview(_ json: PostgresJSON, connection: PostgresConnection, run: Int64?) async throws -> Result<EvaluationStore.ApplyOutcome, PostgresError> {
+    private func apply(_ documents: [PostgresJSON], connection: PostgresConnection, run: Int64?) async throws -> [Result<EvaluationStore.ApplyOutcome, PostgresError>] {
         if let run {
-            return try await store.tryApply(connection, json: json, run: run, readerVersion: ReaderRules.version)
+            return try await store.tryApply(connection, documents: documents, run: run, readerVersion: ReaderRules.version)
         }
-        try await connection.execute(script: "BEGIN")
-        do {
-            let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
-            let outcome = try await store.tryApply(connection, json: json, run: previewRun, readerVersion: ReaderRules.version)
-            try await connection.execute(script: "ROLLBACK")
-            return outcome
-        } catch {
-            try? await connection.execute(script: "ROLLBACK")
-            throw error
+        var outcomes: [Result<EvaluationStore.ApplyOutcome, PostgresError>] = []
+        for json in documents {
+            try await connection.execute(script: "BEGIN")
+            do {
+                let previewRun = try await store.beginRun(connection, trigger: "dry-run", sources: [])
+                outcomes.append(try await store.tryApply(connection, json: json, run: previewRun, readerVersion: ReaderRules.version))
+                try await connection.execute(script: "ROLLBACK")
+            } catch {
+                try? await connection.execute(script: "ROLLBACK")
+                throw error
+            }
         }
+        return outcomes
     }
 
     /// The documents in force under the source folders whose files are gone. Throws,
@@ -345,6 +383,9 @@ struct CommitGroup {
         self.size = size
         self.recordProgress = recordProgress
     }
+
+    /// Documents the open group can still take before it commits.
+    var room: Int { size - documents }
 
     mutating func ensureOpen() async throws {
         guard size > 0, !open else { return }

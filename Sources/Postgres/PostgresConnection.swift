@@ -82,21 +82,82 @@ package final class PostgresConnection: Sendable {
     /// Runs one statement with bound parameters (`$1`, `$2`, …) and returns its rows.
     @discardableResult
     package func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> PostgresRows {
-        let texts = parameters.map(\.postgresText)
-        // libpq takes parameters as C strings, so a NUL would silently cut a value short
-        // ("name\0junk" would find "name"). PostgreSQL text cannot hold NUL: refuse it as the
-        // server does for any other invalid byte.
-        if texts.contains(where: { $0?.utf8.contains(0) == true }) {
-            throw PostgresError(
-                kind: .statement, message: #"invalid byte sequence for encoding "UTF8": 0x00 (in a parameter)"#,
-                sqlState: "22021", statement: sql)
-        }
+        let texts = try Self.parameterTexts(parameters, statement: sql)
         return try await withHandle { handle in
             let result = withArrayOfOptionalCStrings(texts) { pointers in
                 PQexecParams(handle.raw, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
             }
             return try Self.consume(result, handle: handle, statement: sql)
         }
+    }
+
+    /// Runs the statements in one libpq pipeline: all are sent before the first answer is
+    /// read, so the server goes from one to the next without waiting for a round trip.
+    /// Returns each statement's rows or error, in order; after a failed statement the rest
+    /// of the pipeline is not run (each then fails saying so). For statements with small
+    /// answers (the answers wait in the socket until every statement is sent).
+    package func pipeline(_ statements: [(sql: String, parameters: [any PostgresEncodable])]) async throws -> [Result<PostgresRows, PostgresError>] {
+        let sqls = statements.map(\.sql)
+        let texts = try statements.map { try Self.parameterTexts($0.parameters, statement: $0.sql) }
+        return try await withHandle { handle in
+            guard PQenterPipelineMode(handle.raw) == 1 else {
+                throw PostgresError(kind: .statement, message: "cannot enter pipeline mode: \(Self.trimmed(PQerrorMessage(handle.raw)))")
+            }
+            var results: [Result<PostgresRows, PostgresError>] = []
+            results.reserveCapacity(sqls.count)
+            for (sql, parameters) in zip(sqls, texts) {
+                let sent = withArrayOfOptionalCStrings(parameters) { pointers in
+                    PQsendQueryParams(handle.raw, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+                }
+                guard sent == 1 else {
+                    throw PostgresError(kind: .connection, message: Self.trimmed(PQerrorMessage(handle.raw)), statement: sql)
+                }
+            }
+            guard PQpipelineSync(handle.raw) == 1 else {
+                throw PostgresError(kind: .connection, message: Self.trimmed(PQerrorMessage(handle.raw)))
+            }
+            for sql in sqls {
+                // One statement's answer: its results, then NULL.
+                var outcome: Result<PostgresRows, PostgresError>?
+                while let result = PQgetResult(handle.raw) {
+                    guard outcome == nil else { PQclear(result); continue }
+                    if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                        PQclear(result)
+                        outcome = .failure(PostgresError(
+                            kind: .statement, message: "not run: an earlier statement of its pipeline failed", statement: sql))
+                    } else {
+                        outcome = Result { () throws(PostgresError) in try Self.consume(result, handle: handle, statement: sql) }
+                    }
+                }
+                guard let outcome else {
+                    throw PostgresError(kind: .connection, message: Self.trimmed(PQerrorMessage(handle.raw)), statement: sql)
+                }
+                results.append(outcome)
+            }
+            // The sync point's own result, then back to one statement at a time.
+            while let result = PQgetResult(handle.raw) {
+                let status = PQresultStatus(result)
+                PQclear(result)
+                if status == PGRES_PIPELINE_SYNC { break }
+            }
+            guard PQexitPipelineMode(handle.raw) == 1 else {
+                throw PostgresError(kind: .connection, message: "cannot leave pipeline mode: \(Self.trimmed(PQerrorMessage(handle.raw)))")
+            }
+            return results
+        }
+    }
+
+    /// Parameters as libpq takes them: C strings, so a NUL would silently cut a value
+    /// short ("name\0junk" would find "name"). PostgreSQL text cannot hold NUL: refuse it
+    /// as the server does for any other invalid byte.
+    private static func parameterTexts(_ parameters: [any PostgresEncodable], statement: String) throws -> [String?] {
+        let texts = parameters.map(\.postgresText)
+        if texts.contains(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(
+                kind: .statement, message: #"invalid byte sequence for encoding "UTF8": 0x00 (in a parameter)"#,
+                sqlState: "22021", statement: statement)
+        }
+        return texts
     }
 
     /// Runs a script of statements without parameters (migrations, DDL). Values never
@@ -233,7 +294,7 @@ package final class PostgresConnection: Sendable {
     }
 
     /// Copies a PGresult into Swift values, clears it, and turns failures into errors.
-    private static func consume(_ result: OpaquePointer?, handle: Handle, statement: String) throws -> PostgresRows {
+    private static func consume(_ result: OpaquePointer?, handle: Handle, statement: String) throws(PostgresError) -> PostgresRows {
         guard let result else {
             throw PostgresError(kind: .connection, message: trimmed(PQerrorMessage(handle.raw)), statement: statement)
         }

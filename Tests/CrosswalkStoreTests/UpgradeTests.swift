@@ -35,6 +35,8 @@ final class UpgradeTests: XCTestCase {
             XCTAssertEqual(lockKey, 0x4357_5359_4E43)
             let listings = try await pool.count("SELECT count(*) AS n FROM current_listings")
             XCTAssertEqual(listings, 8)
+            let programsOptions = try await pool.query("SELECT reloptions::text AS o FROM pg_class WHERE relname = 'programs'")
+            XCTAssertEqual(try programsOptions.first?.decode("o", as: String.self), "{fillfactor=50}", "0010 leaves room for yearly updates")
 
             // The answers equal those of a database made today from the same document.
             let upgraded = Analytics(pool: pool)

@@ -119,6 +119,35 @@ final class PostgresTests: XCTestCase {
         }
     }
 
+    func testPipelineAnswersInOrderAndStopsAtTheFirstFailure() async throws {
+        try await TestDatabase.withPool(maxConnections: 1) { pool, _ in
+            try await pool.query("CREATE TABLE t (id int PRIMARY KEY)")
+            let insert = "INSERT INTO t VALUES ($1) RETURNING id * 10 AS tenfold"
+            let answers = try await pool.withConnection { connection in
+                try await connection.transaction { connection in
+                    try await connection.pipeline([(insert, [1]), (insert, [2]), (insert, [1]), (insert, [3])])
+                }
+            }
+            XCTAssertEqual(answers.count, 4)
+            XCTAssertEqual(try answers[0].get().first?.decode("tenfold", as: Int.self), 10)
+            XCTAssertEqual(try answers[1].get().first?.decode("tenfold", as: Int.self), 20)
+            XCTAssertThrowsError(try answers[2].get()) { error in
+                XCTAssertEqual((error as? PostgresError)?.sqlState, "23505", "the duplicate key is the failure: \(error)")
+            }
+            XCTAssertThrowsError(try answers[3].get()) { error in
+                XCTAssertTrue("\(error)".contains("not run"), "after a failure the rest is not run: \(error)")
+            }
+            // The failed transaction committed nothing, and the connection serves the next statement.
+            try await pool.withConnection { connection in
+                let counted = try await connection.pipeline([("SELECT count(*) AS n FROM t", [])])
+                XCTAssertEqual(try counted[0].get().first?.decode("n", as: Int.self), 0)
+                try await connection.query("INSERT INTO t VALUES ($1)", [5])
+            }
+            let count = try await pool.query("SELECT count(*) AS n FROM t").first?.decode("n", as: Int.self)
+            XCTAssertEqual(count, 1)
+        }
+    }
+
     func testPoolExhaustionWaitsRatherThanFails() async throws {
         try await TestDatabase.withPool(maxConnections: 2) { pool, _ in
             let results = try await withThrowingTaskGroup(of: Int.self) { group in
