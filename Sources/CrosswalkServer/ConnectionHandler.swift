@@ -17,7 +17,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private struct Slot {
         var reply: ByteBuffer?
         var closeAfter: Bool
-        /// Requests whose replies `reply` holds: one, or a gathered run (`gathering`).
+        /// Requests whose replies `reply` holds: one, or a gathered run (`gathered`).
         var requests = 1
     }
 
@@ -51,9 +51,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Replies that were ready when their request was read and come after every slot, encoded
     /// straight into one buffer: a pipelined run of connection commands costs one buffer and
     /// one write, not one of each per reply. Sealed into a slot when a slot must follow it.
-    private var gathering: ByteBuffer?
-    private var gatheringRequests = 0
-    /// Requests whose replies are not yet handed to the channel (in `slots` or `gathering`).
+    private var gathered = GatheredReplies()
+    /// Requests whose replies are not yet handed to the channel (in `slots` or `gathered`).
     private var unwritten = 0
     private var firstSeq = 0
     private var jobs = CircularBuffer<Job>()
@@ -221,18 +220,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         shareQueued()
         for slot in slots { if let reply = slot.reply { sent(reply.readableBytes) } }
         slots.removeAll()
-        if let gathered = gathering { sent(gathered.readableBytes) }
-        gathering = nil
-        gatheringRequests = 0
+        if let (replies, _) = gathered.take() { sent(replies.readableBytes) }
         unwritten = 0
     }
 
     /// Moves the gathered replies into a slot, so a slot can follow them.
     private func sealGathering() {
-        guard let gathered = gathering else { return }
-        slots.append(Slot(reply: gathered, closeAfter: false, requests: gatheringRequests))
-        gathering = nil
-        gatheringRequests = 0
+        guard let (replies, requests) = gathered.take() else { return }
+        slots.append(Slot(reply: replies, closeAfter: false, requests: requests))
     }
 
     /// Parse what can be parsed, write what is ready, repeat until nothing moves; then resume
@@ -352,11 +347,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             add(&reply)
         }
-        if slots.isEmpty, var gathered = gathering {
-            gathering = nil
-            unwritten -= gatheringRequests
-            gatheringRequests = 0
-            add(&gathered)
+        if slots.isEmpty, var (replies, requests) = gathered.take() {
+            unwritten -= requests
+            add(&replies)
         }
         guard let pending else { return false }
         writeBatch(pending, bytes: batch, context: context)
@@ -381,11 +374,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     {
         if case .encoded(let encoded) = value, format.isRESP { return encoded.resp(format == .resp3 ? .v3 : .v2) }
         var out = context.channel.allocator.buffer(capacity: 64)
-        encode(value, framing: framing, format: format, into: &out)
+        Self.encode(value, framing: framing, format: format, into: &out)
         return out
     }
 
-    private func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, into out: inout ByteBuffer) {
+    private static func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, into out: inout ByteBuffer) {
         switch (format, framing) {
         case (.resp, _):
             value.writeRESP(to: &out, .v2)
@@ -412,14 +405,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var isCached = false
         if case .encoded = value { isCached = true }
         if !isCached && !closeAfter {
-            if gathering == nil { gathering = context.channel.allocator.buffer(capacity: 256) }
             // Encoded in place: the buffer is neither copied nor retained per reply.
-            let before = gathering!.readableBytes
-            encode(value, framing: framing, format: format, into: &gathering!)
-            let after = gathering!.readableBytes
-            enqueued(after - before)
-            gatheringRequests += 1
-            if after >= Self.gatherLimit { sealGathering() }
+            let added = gathered.append(allocator: context.channel.allocator) {
+                Self.encode(value, framing: framing, format: format, into: &$0)
+            }
+            enqueued(added)
+            if gathered.byteCount >= Self.gatherLimit { sealGathering() }
             return
         }
         sealGathering()
