@@ -80,10 +80,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.parser = RequestParser(
             maxRequestBytes: server.configuration.maxRequestBytes,
             maxArguments: server.configuration.maxArguments)
-        self.session = Session(connectionID: id, configuration: server.configuration)
-        var logger = server.logger
-        logger[metadataKey: "connection"] = "\(id)"
-        self.logger = logger
+        let session = Session(connectionID: id, configuration: server.configuration)
+        self.session = session
+        self.logger = session.logger(from: server.logger)
     }
 
     // MARK: Channel events
@@ -93,7 +92,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         session = Session(
             connectionID: id, remoteAddress: remoteAddress, remoteHost: context.channel.remoteAddress?.ipAddress,
             configuration: server.configuration)
-        if let remoteAddress { logger[metadataKey: "remote"] = "\(remoteAddress)" }
+        logger = session.logger(from: server.logger)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -454,10 +453,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             countServed(command)
             // A connection command is handed the session itself, not a snapshot.
-            let request = Request(
-                command: command.name, arguments: arguments, framing: framing,
-                replyFormat: session.replies.format(for: framing), logger: logger)
-            let reply = run(&session, request, server)
+            let call = SessionCall(
+                command: command.name, arguments: arguments, replyFormat: session.replies.format(for: framing))
+            let reply = run(&session, call, server)
             if let kind = reply.errorKind { server.stats.error(kind) }
             appendReply(reply.value, framing: framing, closeAfter: reply.closesConnection, context: context)
         case .answer(let whole):

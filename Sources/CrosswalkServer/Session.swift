@@ -1,3 +1,5 @@
+import Logging
+
 /// What one connection has said about itself: who it is, whether it authenticated, and how
 /// it wants replies. Connection commands (AUTH, HELLO, OUTPUT, CLIENT SETNAME) change it in
 /// request order; data commands see a snapshot taken when their request was read.
@@ -84,6 +86,14 @@ package struct Session: Sendable, Equatable {
     /// How a reply to a request with this framing is written (`Replies.format(for:)`).
     package func replyFormat(for framing: Framing) -> ReplyFormat {
         replies.format(for: framing)
+    }
+
+    /// `base` with this connection's id and address as metadata: the connection's logger.
+    func logger(from base: Logger) -> Logger {
+        var logger = base
+        logger[metadataKey: "connection"] = "\(connectionID)"
+        if let remoteAddress { logger[metadataKey: "remote"] = "\(remoteAddress)" }
+        return logger
     }
 
     /// Whether the connection has used up its authentication attempts and must be closed.
