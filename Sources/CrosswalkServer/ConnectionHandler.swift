@@ -399,6 +399,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         _ value: ReplyValue, framing: Framing, closeAfter: Bool = false, context: ChannelHandlerContext
     ) {
         if closeAfter { stopParsing = true }
+        // From the plain `replies` value: `session.replyFormat(for:)` here would copy the session.
         let format = session.replies.format(for: framing)
         unwritten += 1
         var isCached = false
