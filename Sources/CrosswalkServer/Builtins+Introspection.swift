@@ -2,7 +2,7 @@
 extension BuiltinCommands {
     // MARK: HELP
 
-    @Sendable static func help(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func help(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         let reply = helpReply(request.arguments, registry: server.registry, format: request.replyFormat)
         return SessionReply(reply, errorKind: "unknown_command")
     }
@@ -54,7 +54,7 @@ extension BuiltinCommands {
 
     // MARK: COMMAND
 
-    @Sendable static func command(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func command(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         let reply = commandReply(request.arguments, registry: server.registry)
         return SessionReply(reply, errorKind: "command")
     }

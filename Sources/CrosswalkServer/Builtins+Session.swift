@@ -3,16 +3,16 @@ import Logging
 /// The connection commands: each reads or changes the `Session` and says how to reply.
 /// Run in request order on the event loop, so a later request sees their effect.
 extension BuiltinCommands {
-    @Sendable static func ping(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func ping(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         SessionReply(request.arguments.first.map { .string($0) } ?? .status("PONG"))
     }
 
-    @Sendable static func quit(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func quit(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         SessionReply(.ok, closesConnection: true)
     }
 
     /// `AUTH [user] <token>`: the user name Redis clients send is ignored.
-    @Sendable static func auth(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func auth(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         if let refused = throttled(&session, request, server) { return refused }
         let outcome = session.authenticate(token: request.arguments[request.arguments.count - 1], configuration: server.configuration)
         recordAttempt(outcome, session: session, server: server)
@@ -21,10 +21,10 @@ extension BuiltinCommands {
 
     /// The reply when the client's address is locked out of AUTH for now (`AuthThrottle`); the
     /// token is not compared, and the attempt counts toward the connection's limit.
-    private static func throttled(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply? {
+    private static func throttled(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply? {
         guard case .refused(let seconds) = server.authThrottle.admit(session.remoteHost) else { return nil }
         session.countRefusedAttempt()
-        request.logger.warning("authentication refused: too many failures from this address", metadata: ["retry_after_s": "\(seconds)"])
+        request.logger(session, server).warning("authentication refused: too many failures from this address", metadata: ["retry_after_s": "\(seconds)"])
         return SessionReply(
             .error("ERR too many failed AUTH attempts from this address; try again in \(seconds) s"),
             errorKind: "auth_throttled",
@@ -42,19 +42,19 @@ extension BuiltinCommands {
     /// The reply to an authentication attempt, from AUTH or from HELLO's AUTH option (which
     /// counts toward the same failure limit). Tokens are never logged.
     static func authReply(
-        _ outcome: Session.AuthOutcome, session: Session, request: Request, server: ServerContext
+        _ outcome: Session.AuthOutcome, session: Session, request: SessionCall, server: ServerContext
     ) -> SessionReply {
         switch outcome {
         case .authenticatedAsAdmin:
-            request.logger.debug("authenticated as admin")
+            request.logger(session, server).debug("authenticated as admin")
             return SessionReply(.ok)
         case .authenticated:
-            request.logger.debug("authenticated")
+            request.logger(session, server).debug("authenticated")
             return SessionReply(.ok)
         case .nothingConfigured:
             return SessionReply(.error("ERR AUTH called without any password configured"), errorKind: "command")
         case .wrongToken:
-            request.logger.warning("authentication failed", metadata: ["failures": .stringConvertible(session.authFailures)])
+            request.logger(session, server).warning("authentication failed", metadata: ["failures": .stringConvertible(session.authFailures)])
             return SessionReply(
                 .error("WRONGPASS invalid password"), errorKind: "auth_failed",
                 closesConnection: session.hasTooManyAuthFailures(limit: server.configuration.maxAuthFailures))
@@ -62,13 +62,13 @@ extension BuiltinCommands {
     }
 
     /// `OUTPUT` shows the mode; `OUTPUT <mode>` changes it, and the OK already takes the new form.
-    @Sendable static func output(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func output(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         guard let mode = request.arguments.first else { return SessionReply(.status(session.outputMode.rawValue)) }
         session.setOutput(mode)
         return SessionReply(.ok)
     }
 
-    @Sendable static func hello(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func hello(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         let authenticates = request.arguments.dropFirst().contains { $0.uppercased() == "AUTH" }
         if authenticates, let refused = throttled(&session, request, server) { return refused }
         let outcome = session.hello(request.arguments, configuration: server.configuration)
@@ -102,7 +102,7 @@ extension BuiltinCommands {
         }
     }
 
-    @Sendable static func client(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func client(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         let arguments = request.arguments
         switch arguments[0].uppercased() {
         case "SETNAME":
@@ -123,13 +123,13 @@ extension BuiltinCommands {
         }
     }
 
-    @Sendable static func select(_ session: inout Session, _ request: Request, _ server: ServerContext) -> SessionReply {
+    @Sendable static func select(_ session: inout Session, _ request: SessionCall, _ server: ServerContext) -> SessionReply {
         request.arguments[0] == "0"
             ? SessionReply(.ok) : SessionReply(.error("ERR DB index is out of range"), errorKind: "command")
     }
 
     /// The standard wrong-arguments reply for options only the command itself can judge.
-    private static func wrongArguments(_ request: Request, _ server: ServerContext) -> SessionReply {
+    private static func wrongArguments(_ request: SessionCall, _ server: ServerContext) -> SessionReply {
         let message = server.registry.command(named: request.command)?.wrongArgumentsMessage ?? "ERR wrong arguments"
         return SessionReply(.error(message), errorKind: "wrong_arguments")
     }

@@ -105,6 +105,25 @@ package struct CommandError: Error, Sendable, Equatable, CustomStringConvertible
     package var description: String { "\(code) \(message)" }
 }
 
+/// What a connection command reads of its request. Not a `Request`: copying and destroying
+/// one (its session snapshot, its logger) costs more than a pipelined PING's own work, so the
+/// logger is built only when a connection command logs.
+struct SessionCall: Sendable {
+    /// The command name, upper-cased.
+    let command: String
+    /// The arguments after the verb, exactly as sent.
+    let arguments: [String]
+    /// How the reply will be written.
+    let replyFormat: ReplyFormat
+
+    /// The connection's logger with the command as metadata, as `Request.logger` has it.
+    func logger(_ session: Session, _ server: ServerContext) -> Logger {
+        var logger = session.logger(from: server.logger)
+        logger[metadataKey: "command"] = "\(command)"
+        return logger
+    }
+}
+
 /// A connection command's reply, and what the connection does besides sending it.
 struct SessionReply: Sendable {
     var value: ReplyValue
@@ -144,7 +163,7 @@ package final class Command: Sendable {
         /// Reads or changes the connection's session: runs on the event loop, in request
         /// order, before the next request is read, so `AUTH` followed by a data command in
         /// the same packet sees the authentication.
-        case session(@Sendable (inout Session, Request, ServerContext) -> SessionReply)
+        case session(@Sendable (inout Session, SessionCall, ServerContext) -> SessionReply)
         /// Computes an answer: runs off the event loop, one at a time per connection, with
         /// the session snapshot in `Request.session`.
         case answer(@Sendable (Request, ServerContext) async throws -> ReplyValue)

@@ -17,7 +17,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private struct Slot {
         var reply: ByteBuffer?
         var closeAfter: Bool
-        /// Requests whose replies `reply` holds: one, or a gathered run (`gathering`).
+        /// Requests whose replies `reply` holds: one, or a gathered run (`gathered`).
         var requests = 1
     }
 
@@ -51,9 +51,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Replies that were ready when their request was read and come after every slot, encoded
     /// straight into one buffer: a pipelined run of connection commands costs one buffer and
     /// one write, not one of each per reply. Sealed into a slot when a slot must follow it.
-    private var gathering: ByteBuffer?
-    private var gatheringRequests = 0
-    /// Requests whose replies are not yet handed to the channel (in `slots` or `gathering`).
+    private var gathered = GatheredReplies()
+    /// Requests whose replies are not yet handed to the channel (in `slots` or `gathered`).
     private var unwritten = 0
     private var firstSeq = 0
     private var jobs = CircularBuffer<Job>()
@@ -67,12 +66,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Bytes in `queuedBytes` not yet added to `server.queuedReplyBytes`: added once per round
     /// of parsing (`shareQueued`), not per reply, since every event loop updates that total.
     private var unsharedBytes = 0
-    /// The command last looked up, by the name as sent: a pipelined run of one command does
-    /// not hash its name each time.
-    private var lastLookup: (name: String, command: Command)?
+    /// The command last looked up (`lookUp`), and the verb it was sent as.
+    private var lastVerb = ""
+    private var lastCommand: Command?
     /// Requests served and not yet added to the shared counters: a run of one command,
     /// added when another command comes or before replies are written (`reportServed`).
-    private var unreportedCommand: String?
+    private var unreportedCommand: Command?
     private var unreportedCount = 0
 
     init(server: ServerContext, id: UInt64) {
@@ -81,10 +80,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.parser = RequestParser(
             maxRequestBytes: server.configuration.maxRequestBytes,
             maxArguments: server.configuration.maxArguments)
-        self.session = Session(connectionID: id, configuration: server.configuration)
-        var logger = server.logger
-        logger[metadataKey: "connection"] = "\(id)"
-        self.logger = logger
+        let session = Session(connectionID: id, configuration: server.configuration)
+        self.session = session
+        self.logger = session.logger(from: server.logger)
     }
 
     // MARK: Channel events
@@ -94,7 +92,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         session = Session(
             connectionID: id, remoteAddress: remoteAddress, remoteHost: context.channel.remoteAddress?.ipAddress,
             configuration: server.configuration)
-        if let remoteAddress { logger[metadataKey: "remote"] = "\(remoteAddress)" }
+        logger = session.logger(from: server.logger)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -221,18 +219,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         shareQueued()
         for slot in slots { if let reply = slot.reply { sent(reply.readableBytes) } }
         slots.removeAll()
-        if let gathered = gathering { sent(gathered.readableBytes) }
-        gathering = nil
-        gatheringRequests = 0
+        if let (replies, _) = gathered.take() { sent(replies.readableBytes) }
         unwritten = 0
     }
 
     /// Moves the gathered replies into a slot, so a slot can follow them.
     private func sealGathering() {
-        guard let gathered = gathering else { return }
-        slots.append(Slot(reply: gathered, closeAfter: false, requests: gatheringRequests))
-        gathering = nil
-        gatheringRequests = 0
+        guard let (replies, requests) = gathered.take() else { return }
+        slots.append(Slot(reply: replies, closeAfter: false, requests: requests))
     }
 
     /// Parse what can be parsed, write what is ready, repeat until nothing moves; then resume
@@ -262,39 +256,45 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func parseRequests(context: ChannelHandlerContext) -> Bool {
+        // Parsed from a local copy taken out of `buffer` (nothing run while parsing reads it):
+        // the stored optional would otherwise be copied, a retain and a release, per request.
+        guard var input = buffer else { return false }
+        buffer = nil
+        var keepInput = true
+        defer {
+            if keepInput { buffer = input }
+            compactBuffer()
+        }
         var progress = false
         // Writability changes only when something is written, and nothing is while parsing.
         let writable = context.channel.isWritable
         while !stopParsing, !closed, unwritten < server.configuration.maxPendingReplies,
-            writable, hasReplyRoom, let input = buffer, input.readableBytes > 0
+            writable, hasReplyRoom, input.readableBytes > 0
         {
-            // The reader index moves in place: no copy of the buffer per request.
             let outcome = parser.parse(input, atEOF: inputClosed)
             if case .needMore = outcome {} else { partialSince = nil }
             switch outcome {
             case .needMore:
                 if partialSince == nil { partialSince = .now() }
-                compactBuffer()
                 return progress
             case .empty(let consumed):
-                buffer!.moveReaderIndex(forwardBy: consumed)
-            case .request(let framing, let args, let consumed):
-                buffer!.moveReaderIndex(forwardBy: consumed)
-                dispatch(framing: framing, args: args, context: context)
+                input.moveReaderIndex(forwardBy: consumed)
+            case .request(let framing, let verb, let arguments, let consumed):
+                input.moveReaderIndex(forwardBy: consumed)
+                dispatch(framing: framing, verb: verb, arguments: arguments, context: context)
             case .error(let framing, let message, let fatal, let consumed):
                 server.stats.error("protocol")
                 if fatal {
                     logger.warning("protocol error, closing connection", metadata: ["error": "\(message)"])
-                    buffer = nil
+                    keepInput = false
                     stopParsing = true
                 } else {
-                    buffer!.moveReaderIndex(forwardBy: consumed)
+                    input.moveReaderIndex(forwardBy: consumed)
                 }
                 appendReply(.error(message), framing: framing, closeAfter: fatal, context: context)
             }
             progress = true
         }
-        compactBuffer()
         return progress
     }
 
@@ -346,11 +346,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             add(&reply)
         }
-        if slots.isEmpty, var gathered = gathering {
-            gathering = nil
-            unwritten -= gatheringRequests
-            gatheringRequests = 0
-            add(&gathered)
+        if slots.isEmpty, var (replies, requests) = gathered.take() {
+            unwritten -= requests
+            add(&replies)
         }
         guard let pending else { return false }
         writeBatch(pending, bytes: batch, context: context)
@@ -375,11 +373,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     {
         if case .encoded(let encoded) = value, format.isRESP { return encoded.resp(format == .resp3 ? .v3 : .v2) }
         var out = context.channel.allocator.buffer(capacity: 64)
-        encode(value, framing: framing, format: format, into: &out)
+        Self.encode(value, framing: framing, format: format, into: &out)
         return out
     }
 
-    private func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, into out: inout ByteBuffer) {
+    private static func encode(_ value: ReplyValue, framing: Framing, format: ReplyFormat, into out: inout ByteBuffer) {
         switch (format, framing) {
         case (.resp, _):
             value.writeRESP(to: &out, .v2)
@@ -401,19 +399,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
         _ value: ReplyValue, framing: Framing, closeAfter: Bool = false, context: ChannelHandlerContext
     ) {
         if closeAfter { stopParsing = true }
-        let format = session.replyFormat(for: framing)
+        // From the plain `replies` value: `session.replyFormat(for:)` here would copy the session.
+        let format = session.replies.format(for: framing)
         unwritten += 1
         var isCached = false
         if case .encoded = value { isCached = true }
         if !isCached && !closeAfter {
-            var out = gathering ?? context.channel.allocator.buffer(capacity: 256)
-            gathering = nil  // `out` is the only reference: written in place
-            let before = out.readableBytes
-            encode(value, framing: framing, format: format, into: &out)
-            enqueued(out.readableBytes - before)
-            gathering = out
-            gatheringRequests += 1
-            if out.readableBytes >= Self.gatherLimit { sealGathering() }
+            // Encoded in place: the buffer is neither copied nor retained per reply.
+            let added = gathered.append(allocator: context.channel.allocator) {
+                Self.encode(value, framing: framing, format: format, into: &$0)
+            }
+            enqueued(added)
+            if gathered.byteCount >= Self.gatherLimit { sealGathering() }
             return
         }
         sealGathering()
@@ -428,17 +425,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Decides what to do with one request, in request order.
-    private func dispatch(framing: Framing, args: [String], context: ChannelHandlerContext) {
-        var arguments = args.count == 1 ? [] : Array(args.dropFirst())
-        let configuration = server.configuration
-
-        guard let command = lookUp(args[0]) else {
+    private func dispatch(framing: Framing, verb: String, arguments: [String], context: ChannelHandlerContext) {
+        guard let command = lookUp(verb) else {
             // Before AUTH nothing about the command table is told, not even what is unknown.
             if !session.isAuthenticated {
                 fail("noauth", "NOAUTH Authentication required.", framing: framing, context: context)
                 return
             }
-            fail("unknown_command", "ERR unknown command '\(Self.clip(args[0]))'", framing: framing, context: context)
+            fail("unknown_command", "ERR unknown command '\(Self.clip(verb))'", framing: framing, context: context)
             return
         }
         // Access: authentication first, then admin.
@@ -446,40 +440,43 @@ final class ConnectionHandler: ChannelDuplexHandler {
             fail("noauth", "NOAUTH Authentication required.", framing: framing, context: context)
             return
         }
-        if command.access == .admin && configuration.adminToken != nil && !session.isAdmin {
+        if command.access == .admin && server.configuration.adminToken != nil && !session.isAdmin {
             fail(
                 "noperm", "NOPERM this command needs admin access: AUTH <admin-token> first",
                 framing: framing, context: context)
             return
         }
-        // An application command's answer can be taken in parts (`ReplyPage`).
-        var page: ReplyPage?
-        if case .answer = command.work {
+        switch command.work {
+        case .session(let run):
+            guard command.accepts(arguments) else {
+                fail("wrong_arguments", command.wrongArgumentsMessage, framing: framing, context: context)
+                return
+            }
+            countServed(command)
+            // A connection command is handed the session itself, not a snapshot.
+            let call = SessionCall(
+                command: command.name, arguments: arguments, replyFormat: session.replies.format(for: framing))
+            let reply = run(&session, call, server)
+            if let kind = reply.errorKind { server.stats.error(kind) }
+            appendReply(reply.value, framing: framing, closeAfter: reply.closesConnection, context: context)
+        case .answer(let whole):
+            // An application command's answer can be taken in parts (`ReplyPage`).
+            let page: ReplyPage?
+            let rest: [String]
             do {
-                (page, arguments) = try ReplyPage.take(from: arguments)
+                (page, rest) = try ReplyPage.take(from: arguments)
             } catch {
                 fail("wrong_arguments", error.description, framing: framing, context: context)
                 return
             }
-        }
-        guard command.accepts(arguments) else {
-            fail("wrong_arguments", command.wrongArgumentsMessage, framing: framing, context: context)
-            return
-        }
-        countServed(command.name)
-
-        // A connection command is handed the session itself; only an answer needs a snapshot.
-        let snapshot: Session?
-        if case .answer = command.work { snapshot = session } else { snapshot = nil }
-        let request = Request(
-            command: command.name, arguments: arguments, framing: framing,
-            replyFormat: session.replyFormat(for: framing), session: snapshot, logger: logger)
-        switch command.work {
-        case .session(let run):
-            let reply = run(&session, request, server)
-            if let kind = reply.errorKind { server.stats.error(kind) }
-            appendReply(reply.value, framing: framing, closeAfter: reply.closesConnection, context: context)
-        case .answer(let whole):
+            guard command.accepts(rest) else {
+                fail("wrong_arguments", command.wrongArgumentsMessage, framing: framing, context: context)
+                return
+            }
+            countServed(command)
+            let request = Request(
+                command: command.name, arguments: rest, framing: framing,
+                replyFormat: session.replies.format(for: framing), session: session, logger: logger)
             let work = page.map { page in
                 { @Sendable (request: Request, server: ServerContext) async throws -> ReplyValue in
                     try page.apply(to: try await whole(request, server), command: request.command)
@@ -495,25 +492,29 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func lookUp(_ name: String) -> Command? {
-        if let last = lastLookup, last.name == name { return last.command }
-        guard let command = server.registry.command(named: name) else { return nil }
-        lastLookup = (name, command)
+    /// The command for `verb`; the last one found is kept with the verb as sent, so a
+    /// pipelined run of one command neither hashes its name nor copies a pair each time.
+    private func lookUp(_ verb: String) -> Command? {
+        if let command = lastCommand, verb == lastVerb { return command }
+        guard let command = server.registry.command(named: verb) else { return nil }
+        lastVerb = verb
+        lastCommand = command
         return command
     }
 
-    private func countServed(_ name: String) {
-        if name != unreportedCommand {
+    /// Counted by identity: a run of one command compares one pointer per request.
+    private func countServed(_ command: Command) {
+        if command !== unreportedCommand {
             reportServed()
-            unreportedCommand = name
+            unreportedCommand = command
         }
         unreportedCount += 1
     }
 
     /// Adds the run of served requests to the server's counters: one lock per run, not per request.
     private func reportServed() {
-        guard let name = unreportedCommand, unreportedCount > 0 else { return }
-        server.stats.commandServed(name, count: unreportedCount)
+        guard let command = unreportedCommand, unreportedCount > 0 else { return }
+        server.stats.commandServed(command.name, count: unreportedCount)
         unreportedCount = 0
     }
 

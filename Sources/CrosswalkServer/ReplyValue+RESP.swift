@@ -68,13 +68,9 @@ extension ReplyValue {
                 value.writeRESP(to: &out, version)
             }
         case .status(let s):
-            out.writeInteger(UInt8(ascii: "+"))
-            Self.writeSingleLine(s, to: &out)
-            out.writeStaticString("\r\n")
+            Self.writeSingleLine("+", s, to: &out)
         case .error(let s):
-            out.writeInteger(UInt8(ascii: "-"))
-            Self.writeSingleLine(s, to: &out)
-            out.writeStaticString("\r\n")
+            Self.writeSingleLine("-", s, to: &out)
         }
     }
 
@@ -87,9 +83,20 @@ extension ReplyValue {
 
     /// `<type><text>\r\n`.
     private static func writeLine(_ type: Unicode.Scalar, _ text: String, to out: inout ByteBuffer) {
-        out.writeInteger(UInt8(ascii: type))
-        out.writeString(text)
-        out.writeStaticString("\r\n")
+        var text = text
+        text.withUTF8 { writeLine(UInt8(ascii: type), $0, to: &out) }
+    }
+
+    /// `<type><text>\r\n` in one write: most replies are a few bytes (`+PONG`, `:1`), where
+    /// one capacity check instead of three is most of the cost.
+    private static func writeLine(_ type: UInt8, _ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: text.count + 3) { line in
+            line[0] = type
+            UnsafeMutableRawBufferPointer(rebasing: line[1...]).copyMemory(from: UnsafeRawBufferPointer(text))
+            line[text.count + 1] = UInt8(ascii: "\r")
+            line[text.count + 2] = UInt8(ascii: "\n")
+            return text.count + 3
+        }
     }
 
     private static func writeBulk(_ s: String, to out: inout ByteBuffer) {
@@ -99,13 +106,16 @@ extension ReplyValue {
     }
 
     /// Simple strings and errors may not contain CR or LF: they are written as spaces.
-    private static func writeSingleLine(_ s: String, to out: inout ByteBuffer) {
-        // Scanned as contiguous bytes: `PONG` and `OK` go through here once per request.
-        let breaks = s.utf8.withContiguousStorageIfAvailable { $0.contains { $0 == 0x0D || $0 == 0x0A } }
-        guard breaks ?? true else {
-            out.writeString(s)
-            return
+    private static func writeSingleLine(_ type: Unicode.Scalar, _ s: String, to out: inout ByteBuffer) {
+        var s = s
+        s.withUTF8 { text in
+            guard text.contains(where: { $0 == 0x0D || $0 == 0x0A }) else {
+                writeLine(UInt8(ascii: type), text, to: &out)
+                return
+            }
+            out.writeInteger(UInt8(ascii: type))
+            for b in text { out.writeInteger(b == 0x0D || b == 0x0A ? UInt8(ascii: " ") : b) }
+            out.writeStaticString("\r\n")
         }
-        for b in s.utf8 { out.writeInteger(b == UInt8(ascii: "\r") || b == UInt8(ascii: "\n") ? UInt8(ascii: " ") : b) }
     }
 }

@@ -12,7 +12,8 @@ struct RequestParser: Sendable {
         case needMore
         /// A blank line or an empty RESP array: consumed, nothing to answer.
         case empty(consumed: Int)
-        case request(Framing, [String], consumed: Int)
+        /// The verb apart from its arguments: a request of a verb alone (`PING`) allocates no array.
+        case request(Framing, verb: String, arguments: [String], consumed: Int)
         /// An error to answer. When `fatal`, the stream can't be resynchronised: answer,
         /// then close. Non-fatal errors consumed exactly one request.
         case error(Framing, String, fatal: Bool, consumed: Int)
@@ -65,7 +66,8 @@ struct RequestParser: Sendable {
         if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         switch Self.splitArguments(UnsafeRawBufferPointer(rebasing: bytes[0..<end]), maxArguments: maxArguments) {
         case .success(let args):
-            return args.isEmpty ? .empty(consumed: consumed) : .request(.inline, args, consumed: consumed)
+            guard let verb = args.first else { return .empty(consumed: consumed) }
+            return .request(.inline, verb: verb, arguments: Array(args.dropFirst()), consumed: consumed)
         case .failure(let error):
             return .error(.inline, error.message, fatal: false, consumed: consumed)
         }
@@ -253,17 +255,18 @@ struct RequestParser: Sendable {
         }
         // Then the arguments, reading the (valid) `$N` headers again rather than keeping an
         // array of ranges per request.
+        var verb: String?
         var args: [String] = []
-        args.reserveCapacity(count)
+        if count > 1 { args.reserveCapacity(count - 1) }
         var at = firstArgument
         while at < i, case .value(let length, let start) = header(bytes, at: at) {
             guard let s = Self.string(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])) else {
                 return .error(.resp, "ERR invalid UTF-8 in request", fatal: false, consumed: i)
             }
-            args.append(s)
+            if verb == nil { verb = s } else { args.append(s) }
             at = start + length + 2
         }
-        return .request(.resp, args, consumed: i)
+        return .request(.resp, verb: verb ?? "", arguments: args, consumed: i)
     }
 
     /// The bytes as a `String` if they are valid UTF-8. ASCII (verbs, numbers, most arguments)

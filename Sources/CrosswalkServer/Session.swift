@@ -1,3 +1,5 @@
+import Logging
+
 /// What one connection has said about itself: who it is, whether it authenticated, and how
 /// it wants replies. Connection commands (AUTH, HELLO, OUTPUT, CLIENT SETNAME) change it in
 /// request order; data commands see a snapshot taken when their request was read.
@@ -28,11 +30,13 @@ package struct Session: Sendable, Equatable {
     package let remoteHost: String?
     package private(set) var isAuthenticated: Bool
     package private(set) var isAdmin = false
-    package private(set) var outputMode = OutputMode.auto
     /// Set by `CLIENT SETNAME` or `HELLO … SETNAME`.
     package private(set) var clientName: String?
+    /// What OUTPUT and HELLO chose.
+    package private(set) var replies = Replies()
+    package var outputMode: OutputMode { replies.outputMode }
     /// The RESP version agreed by HELLO: 2 until `HELLO 3`.
-    package private(set) var respVersion = RESPVersion.v2
+    package var respVersion: RESPVersion { replies.respVersion }
     /// `respVersion` as the number HELLO shows (`proto`).
     package var protocolVersion: Int { respVersion.rawValue }
     package private(set) var authFailures = 0
@@ -61,17 +65,35 @@ package struct Session: Sendable, Equatable {
         self.isAuthenticated = !configuration.requiresAuth
     }
 
-    /// How a reply to a request with this framing is written; RESP replies use the version
-    /// HELLO agreed, inline requests after `OUTPUT resp` included. Asked for every request:
-    /// inlined, so the connection reads two fields rather than copying the whole session.
-    @inline(__always)
-    package func replyFormat(for framing: Framing) -> ReplyFormat {
-        let resp: ReplyFormat = respVersion == .v3 ? .resp3 : .resp
-        switch outputMode {
-        case .auto: return framing == .resp ? resp : .json
-        case .json: return .json
-        case .resp: return resp
+    /// How replies are written, as OUTPUT and HELLO chose: a plain value apart from the
+    /// session's strings, so the connection reads it for every request without copying them.
+    package struct Replies: Sendable, Equatable {
+        package var outputMode = OutputMode.auto
+        package var respVersion = RESPVersion.v2
+
+        /// How a reply to a request with this framing is written; RESP replies use the version
+        /// HELLO agreed, inline requests after `OUTPUT resp` included.
+        package func format(for framing: Framing) -> ReplyFormat {
+            let resp: ReplyFormat = respVersion == .v3 ? .resp3 : .resp
+            switch outputMode {
+            case .auto: return framing == .resp ? resp : .json
+            case .json: return .json
+            case .resp: return resp
+            }
         }
+    }
+
+    /// How a reply to a request with this framing is written (`Replies.format(for:)`).
+    package func replyFormat(for framing: Framing) -> ReplyFormat {
+        replies.format(for: framing)
+    }
+
+    /// `base` with this connection's id and address as metadata: the connection's logger.
+    func logger(from base: Logger) -> Logger {
+        var logger = base
+        logger[metadataKey: "connection"] = "\(connectionID)"
+        if let remoteAddress { logger[metadataKey: "remote"] = "\(remoteAddress)" }
+        return logger
     }
 
     /// Whether the connection has used up its authentication attempts and must be closed.
@@ -106,7 +128,7 @@ package struct Session: Sendable, Equatable {
 
     /// `OUTPUT <mode>`; an unknown mode falls back to `auto` (the command validates first).
     package mutating func setOutput(_ mode: String) {
-        outputMode = OutputMode(rawValue: mode.lowercased()) ?? .auto
+        replies.outputMode = OutputMode(rawValue: mode.lowercased()) ?? .auto
     }
 
     /// `CLIENT SETNAME`: an empty name clears it.
@@ -143,7 +165,7 @@ package struct Session: Sendable, Equatable {
         // Bare `HELLO` (what clients send to learn the server) is public; a version switch
         // before AUTH is not, as in Redis.
         if configuration.requiresAuth && !isAuthenticated && !arguments.isEmpty { return .notAuthenticated }
-        respVersion = version
+        replies.respVersion = version
         return .agreed(auth: auth)
     }
 }

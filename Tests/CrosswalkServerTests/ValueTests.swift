@@ -8,12 +8,12 @@ final class ValueTests: XCTestCase {
 
     func testParserWaitsForCompleteRequests() {
         XCTAssertEqual(parser.parse(bytes: Array("PING".utf8)), .needMore)
-        XCTAssertEqual(parser.parse(bytes: Array("PING".utf8), atEOF: true), .request(.inline, ["PING"], consumed: 4))
+        XCTAssertEqual(parser.parse(bytes: Array("PING".utf8), atEOF: true), .request(.inline, verb: "PING", arguments: [], consumed: 4))
         XCTAssertEqual(parser.parse(bytes: Array("*2\r\n$4\r\nECHO\r\n$3\r\nab".utf8)), .needMore)
         XCTAssertEqual(parser.parse(bytes: Array("*2\r".utf8)), .needMore)
         XCTAssertEqual(
             parser.parse(bytes: Array("*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\nPING\r\n".utf8)),
-            .request(.resp, ["ECHO", "abc"], consumed: 23))
+            .request(.resp, verb: "ECHO", arguments: ["abc"], consumed: 23))
         XCTAssertEqual(parser.parse(bytes: Array("*0\r\n".utf8)), .empty(consumed: 4))
         XCTAssertEqual(parser.parse(bytes: Array("  \t \r\n".utf8)), .empty(consumed: 6))
     }
@@ -40,7 +40,7 @@ final class ValueTests: XCTestCase {
         // Non-ASCII arguments take the validating path and come back intact.
         XCTAssertEqual(
             wide.parse(bytes: Array("*2\r\n$4\r\nECHO\r\n$6\r\n東京\r\n".utf8)),
-            .request(.resp, ["ECHO", "東京"], consumed: 26))
+            .request(.resp, verb: "ECHO", arguments: ["東京"], consumed: 26))
         // Invalid UTF-8 in one argument: a non-fatal error that consumes the whole request.
         let bad = Array("*3\r\n$4\r\nECHO\r\n$2\r\n".utf8) + [0xC3, 0x28] + Array("\r\n$1\r\nz\r\nPING\r\n".utf8)
         XCTAssertEqual(wide.parse(bytes: bad), .error(.resp, "ERR invalid UTF-8 in request", fatal: false, consumed: 29))
