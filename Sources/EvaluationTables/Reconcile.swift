@@ -40,25 +40,48 @@ enum Reconciler {
     }
 
     /// Listings grouped by program key, groups in order of first appearance; only
-    /// groups of two or more.
+    /// groups of two or more. Each listing's group is numbered first, and arrays are
+    /// made only for the groups kept (most programs are listed once).
     private static func multiListingGroups(_ docs: [EvaluationDocument]) -> [[Ref]] {
         var groupIndex: [StringBytesKey: Int] = [:]
-        var groups: [[Ref]] = []
         var listingCount = 0
         for doc in docs { listingCount += doc.listings.count }
         groupIndex.reserveCapacity(listingCount)
+        var groupOfListing: [Int] = []
+        groupOfListing.reserveCapacity(listingCount)
+        var sizes: [Int] = []
         for d in docs.indices {
             for l in docs[d].listings.indices {
                 let key = StringBytesKey(docs[d].listings[l].programKey)
-                if let g = groupIndex[key] {
-                    groups[g].append(Ref(doc: d, listing: l))
+                let g: Int
+                if let known = groupIndex[key] {
+                    g = known
                 } else {
-                    groupIndex[key] = groups.count
-                    groups.append([Ref(doc: d, listing: l)])
+                    g = sizes.count
+                    groupIndex[key] = g
+                    sizes.append(0)
                 }
+                sizes[g] += 1
+                groupOfListing.append(g)
             }
         }
-        return groups.filter { $0.count > 1 }
+        // Where each kept group goes in the result; -1 for programs listed once.
+        var slot = [Int](repeating: -1, count: sizes.count)
+        var groups: [[Ref]] = []
+        for g in sizes.indices where sizes[g] > 1 {
+            slot[g] = groups.count
+            groups.append([])
+            groups[groups.count - 1].reserveCapacity(sizes[g])
+        }
+        var n = 0
+        for d in docs.indices {
+            for l in docs[d].listings.indices {
+                let s = slot[groupOfListing[n]]
+                if s >= 0 { groups[s].append(Ref(doc: d, listing: l)) }
+                n += 1
+            }
+        }
+        return groups
     }
 
     /// Phase one: consecutive runs of groups examined in parallel, outcomes in order.
