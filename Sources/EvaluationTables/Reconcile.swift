@@ -193,7 +193,12 @@ enum Reconciler {
 
         /// Records `message` for document `d`; false when it is already there.
         mutating func insert(_ message: String, doc d: Int, _ docs: [EvaluationDocument]) -> Bool {
-            if sets[d] == nil { sets[d] = Set(docs[d].warnings.map { StringBytesKey($0.message) }) }
+            if sets[d] == nil {
+                // Room for the warnings to come: growing would hash every message again.
+                var set = Set<StringBytesKey>(minimumCapacity: 2 * docs[d].warnings.count + 16)
+                for warning in docs[d].warnings { set.insert(StringBytesKey(warning.message)) }
+                sets[d] = set
+            }
             return sets[d]!.insert(StringBytesKey(message)).inserted
         }
     }
