@@ -121,19 +121,34 @@ enum Reconciler {
         }
     }
 
-    private static func label(_ docs: [EvaluationDocument], _ r: Ref) -> String {
-        let code = docs[r.doc].listings[r.listing].policyCode
-        let no = docs[r.doc].listings[r.listing].no
-        let line = docs[r.doc].listings[r.listing].lines.first ?? 0
-        return "\(code) No.\(no) (\(docs[r.doc].source):\(line))"
+    /// `II-3-(2)-② No.2 (digital_R5.txt:9)`: which listing a message means.
+    private static func label(_ docs: [EvaluationDocument], _ r: Ref, to text: inout MessageText) {
+        // Field by field: a copy of the whole listing would retain every field.
+        text.add(docs[r.doc].listings[r.listing].policyCode)
+        text.add(" No.")
+        text.add(docs[r.doc].listings[r.listing].no)
+        text.add(" (")
+        text.add(docs[r.doc].source)
+        text.add(":")
+        text.add(docs[r.doc].listings[r.listing].lines.first ?? 0)
+        text.add(")")
     }
 
-    private static func addWarning(_ docs: [EvaluationDocument], at r: Ref, code: String, message: String, into outcome: inout Outcome) {
+    /// A warning for listing `r`: its place and program, then what `message` writes.
+    private static func addWarning(_ docs: [EvaluationDocument], at r: Ref, code: String, into outcome: inout Outcome,
+                                   message: (inout MessageText) -> Void) {
         let line = docs[r.doc].listings[r.listing].lines.first
-        let program = docs[r.doc].listings[r.listing].program
-        let department = docs[r.doc].listings[r.listing].department
-        let text = "\(docs[r.doc].source):\(line ?? 0): program `\(program)` (\(department)): " + message
-        outcome.warnings.append((r.doc, ReaderWarning(line: line, code: code, message: text)))
+        var text = MessageText()
+        text.add(docs[r.doc].source)
+        text.add(":")
+        text.add(line ?? 0)
+        text.add(": program `")
+        text.add(docs[r.doc].listings[r.listing].program)
+        text.add("` (")
+        text.add(docs[r.doc].listings[r.listing].department)
+        text.add("): ")
+        message(&text)
+        outcome.warnings.append((r.doc, ReaderWarning(line: line, code: code, message: text.string)))
     }
 
     /// Fills are independent of each other: a listing whose name is missing (or was
@@ -159,12 +174,29 @@ enum Reconciler {
         let goalsA = docs[a.doc].listings[a.listing].sdgGoals
         let goalsB = docs[b.doc].listings[b.listing].sdgGoals
         if goalsA != goalsB {
-            addWarning(docs, at: b, code: "sdg_conflict",
-                message: "SDG goals differ: \(label(docs, a)) has \(goalsA), \(label(docs, b)) has \(goalsB)", into: &outcome)
+            addWarning(docs, at: b, code: "sdg_conflict", into: &outcome) { text in
+                text.add("SDG goals differ: ")
+                label(docs, a, to: &text)
+                text.add(" has ")
+                text.add(goalsA)
+                text.add(", ")
+                label(docs, b, to: &text)
+                text.add(" has ")
+                text.add(goalsB)
+            }
         }
         if let ga = docs[a.doc].listings[a.listing].evaluation, let gb = docs[b.doc].listings[b.listing].evaluation, ga != gb {
-            addWarning(docs, at: b, code: "grade_conflict",
-                message: "evaluation differs: \(label(docs, a)) is `\(ga)`, \(label(docs, b)) is `\(gb)`", into: &outcome)
+            addWarning(docs, at: b, code: "grade_conflict", into: &outcome) { text in
+                text.add("evaluation differs: ")
+                label(docs, a, to: &text)
+                text.add(" is `")
+                text.add(ga)
+                text.add("`, ")
+                label(docs, b, to: &text)
+                text.add(" is `")
+                text.add(gb)
+                text.add("`")
+            }
         }
     }
 
@@ -177,8 +209,21 @@ enum Reconciler {
                     let otherValue = other.thousandYen
                 else { continue }
                 if otherValue != value {
-                    addWarning(docs, at: b, code: "amount_conflict",
-                        message: "FY\(amount.fiscalYear) \(amount.kind.rawValue) differs: \(label(docs, a)) has \(otherValue), \(label(docs, b)) has \(value) (thousand yen)", into: &outcome)
+                    addWarning(docs, at: b, code: "amount_conflict", into: &outcome) { text in
+                        text.add("FY")
+                        text.add(amount.fiscalYear)
+                        text.add(" ")
+                        text.add(amount.kind.rawValue)
+                        text.add(" differs: ")
+                        label(docs, a, to: &text)
+                        text.add(" has ")
+                        text.add(otherValue)
+                        text.add(", ")
+                        label(docs, b, to: &text)
+                        text.add(" has ")
+                        text.add(value)
+                        text.add(" (thousand yen)")
+                    }
                 }
                 break
             }
@@ -202,6 +247,41 @@ enum Reconciler {
             return sets[d]!.insert(StringBytesKey(message)).inserted
         }
     }
+}
+
+/// A warning message written into one byte buffer: string interpolation appended its
+/// pieces a String at a time, about 17,000 instructions for an amount conflict, and
+/// these messages are built for every conflicting pair of listings.
+struct MessageText {
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(320) }
+
+    mutating func add(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// As interpolation writes it, digit by digit (no String for it).
+    mutating func add(_ number: Int) {
+        if number < 0 { bytes.append(0x2D) }
+        var m = number.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(truncatingIfNeeded: 0x30 + m % 10))
+            m /= 10
+        } while m > 0
+        bytes[start...].reverse()
+    }
+
+    /// As interpolation writes an array: `[3, 10]`.
+    mutating func add(_ numbers: [Int]) {
+        bytes.append(0x5B)
+        for (i, n) in numbers.enumerated() {
+            if i > 0 { add(", ") }
+            add(n)
+        }
+        bytes.append(0x5D)
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// A String key hashed and compared by its UTF-8 bytes, without copying them (String's
