@@ -844,6 +844,7 @@ struct DocumentParser {
             known.formUnion(ReadableName.knownNames(in: organization))
             known.insert(organization.filter { $0 != " " && $0 != "　" })
             var seen: Set<StringBytesKey> = []
+            seen.reserveCapacity(2 * listings.count)
             for l in listings {
                 if seen.insert(StringBytesKey(l.department)).inserted { known.formUnion(ReadableName.knownNames(in: l.department)) }
                 if let former = l.formerDepartment, seen.insert(StringBytesKey(former)).inserted {
