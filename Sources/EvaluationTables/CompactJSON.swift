@@ -192,7 +192,7 @@ package enum CompactJSON {
             if v == v.rounded(), abs(v) < 1e15 {
                 int(Int(v))
             } else {
-                var text = "\(v)"
+                var text = v.description  // what interpolation writes, without its machinery
                 text.withUTF8 { bytes($0.baseAddress!, $0.count) }
             }
         }
