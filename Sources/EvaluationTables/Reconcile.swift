@@ -121,34 +121,13 @@ enum Reconciler {
         }
     }
 
-    /// `II-3-(2)-② No.2 (digital_R5.txt:9)`: which listing a message means.
-    private static func label(_ docs: [EvaluationDocument], _ r: Ref, to text: inout MessageText) {
-        // Field by field: a copy of the whole listing would retain every field.
-        text.add(docs[r.doc].listings[r.listing].policyCode)
-        text.add(" No.")
-        text.add(docs[r.doc].listings[r.listing].no)
-        text.add(" (")
-        text.add(docs[r.doc].source)
-        text.add(":")
-        text.add(docs[r.doc].listings[r.listing].lines.first ?? 0)
-        text.add(")")
-    }
-
-    /// A warning for listing `r`: its place and program, then what `message` writes.
-    private static func addWarning(_ docs: [EvaluationDocument], at r: Ref, code: String, into outcome: inout Outcome,
-                                   message: (inout MessageText) -> Void) {
+    /// A warning for listing `r`: its place and program, then `message`.
+    private static func addWarning(_ docs: [EvaluationDocument], at r: Ref, code: String, message: MessageText, into outcome: inout Outcome) {
         let line = docs[r.doc].listings[r.listing].lines.first
-        var text = MessageText()
-        text.add(docs[r.doc].source)
-        text.add(":")
-        text.add(line ?? 0)
-        text.add(": program `")
-        text.add(docs[r.doc].listings[r.listing].program)
-        text.add("` (")
-        text.add(docs[r.doc].listings[r.listing].department)
-        text.add("): ")
-        message(&text)
-        outcome.warnings.append((r.doc, ReaderWarning(line: line, code: code, message: text.string)))
+        let program = docs[r.doc].listings[r.listing].program
+        let department = docs[r.doc].listings[r.listing].department
+        let text: MessageText = "\(docs[r.doc].source):\(line ?? 0): program `\(program)` (\(department)): "
+        outcome.warnings.append((r.doc, ReaderWarning(line: line, code: code, message: text.string(then: message))))
     }
 
     /// Fills are independent of each other: a listing whose name is missing (or was
@@ -174,29 +153,12 @@ enum Reconciler {
         let goalsA = docs[a.doc].listings[a.listing].sdgGoals
         let goalsB = docs[b.doc].listings[b.listing].sdgGoals
         if goalsA != goalsB {
-            addWarning(docs, at: b, code: "sdg_conflict", into: &outcome) { text in
-                text.add("SDG goals differ: ")
-                label(docs, a, to: &text)
-                text.add(" has ")
-                text.add(goalsA)
-                text.add(", ")
-                label(docs, b, to: &text)
-                text.add(" has ")
-                text.add(goalsB)
-            }
+            addWarning(docs, at: b, code: "sdg_conflict",
+                message: "SDG goals differ: \(listing: a, in: docs) has \(goalsA), \(listing: b, in: docs) has \(goalsB)", into: &outcome)
         }
         if let ga = docs[a.doc].listings[a.listing].evaluation, let gb = docs[b.doc].listings[b.listing].evaluation, ga != gb {
-            addWarning(docs, at: b, code: "grade_conflict", into: &outcome) { text in
-                text.add("evaluation differs: ")
-                label(docs, a, to: &text)
-                text.add(" is `")
-                text.add(ga)
-                text.add("`, ")
-                label(docs, b, to: &text)
-                text.add(" is `")
-                text.add(gb)
-                text.add("`")
-            }
+            addWarning(docs, at: b, code: "grade_conflict",
+                message: "evaluation differs: \(listing: a, in: docs) is `\(ga)`, \(listing: b, in: docs) is `\(gb)`", into: &outcome)
         }
     }
 
@@ -209,21 +171,8 @@ enum Reconciler {
                     let otherValue = other.thousandYen
                 else { continue }
                 if otherValue != value {
-                    addWarning(docs, at: b, code: "amount_conflict", into: &outcome) { text in
-                        text.add("FY")
-                        text.add(amount.fiscalYear)
-                        text.add(" ")
-                        text.add(amount.kind.rawValue)
-                        text.add(" differs: ")
-                        label(docs, a, to: &text)
-                        text.add(" has ")
-                        text.add(otherValue)
-                        text.add(", ")
-                        label(docs, b, to: &text)
-                        text.add(" has ")
-                        text.add(value)
-                        text.add(" (thousand yen)")
-                    }
+                    addWarning(docs, at: b, code: "amount_conflict",
+                        message: "FY\(amount.fiscalYear) \(amount.kind.rawValue) differs: \(listing: a, in: docs) has \(otherValue), \(listing: b, in: docs) has \(value) (thousand yen)", into: &outcome)
                 }
                 break
             }
@@ -249,39 +198,72 @@ enum Reconciler {
     }
 }
 
-/// A warning message written into one byte buffer: string interpolation appended its
-/// pieces a String at a time, about 17,000 instructions for an amount conflict, and
-/// these messages are built for every conflicting pair of listings.
-struct MessageText {
-    private var bytes: [UInt8] = []
+/// A warning message written by interpolation into one byte buffer: the standard
+/// interpolation appended a String per piece, about 17,000 instructions for an amount
+/// conflict, and these messages are built for every conflicting pair of listings.
+/// Writes numbers and arrays as the standard interpolation does.
+struct MessageText: ExpressibleByStringInterpolation {
+    fileprivate var bytes: [UInt8]
 
-    init() { bytes.reserveCapacity(320) }
+    init(stringLiteral value: String) { bytes = Array(value.utf8) }
 
-    mutating func add(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    init(stringInterpolation: StringInterpolation) { bytes = stringInterpolation.bytes }
 
-    /// As interpolation writes it, digit by digit (no String for it).
-    mutating func add(_ number: Int) {
-        if number < 0 { bytes.append(0x2D) }
-        var m = number.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(truncatingIfNeeded: 0x30 + m % 10))
-            m /= 10
-        } while m > 0
-        bytes[start...].reverse()
-    }
-
-    /// As interpolation writes an array: `[3, 10]`.
-    mutating func add(_ numbers: [Int]) {
-        bytes.append(0x5B)
-        for (i, n) in numbers.enumerated() {
-            if i > 0 { add(", ") }
-            add(n)
+    /// This text followed by `more`, as a String.
+    func string(then more: MessageText) -> String {
+        String(unsafeUninitializedCapacity: bytes.count + more.bytes.count) { out in
+            _ = out.initialize(fromContentsOf: bytes)
+            _ = UnsafeMutableBufferPointer(rebasing: out[bytes.count...]).initialize(fromContentsOf: more.bytes)
+            return bytes.count + more.bytes.count
         }
-        bytes.append(0x5D)
     }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    struct StringInterpolation: StringInterpolationProtocol {
+        fileprivate var bytes: [UInt8] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            bytes.reserveCapacity(literalCapacity + 32 * interpolationCount)
+        }
+
+        mutating func appendLiteral(_ literal: String) { bytes.append(contentsOf: literal.utf8) }
+
+        mutating func appendInterpolation(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        /// Digit by digit (no String for it).
+        mutating func appendInterpolation(_ number: Int) {
+            if number < 0 { bytes.append(0x2D) }
+            var m = number.magnitude
+            let start = bytes.count
+            repeat {
+                bytes.append(UInt8(truncatingIfNeeded: 0x30 + m % 10))
+                m /= 10
+            } while m > 0
+            bytes[start...].reverse()
+        }
+
+        /// `[3, 10]`.
+        mutating func appendInterpolation(_ numbers: [Int]) {
+            bytes.append(0x5B)
+            for (i, n) in numbers.enumerated() {
+                if i > 0 { appendLiteral(", ") }
+                appendInterpolation(n)
+            }
+            bytes.append(0x5D)
+        }
+
+        /// `II-3-(2)-② No.2 (digital_R5.txt:9)`: which listing a message means. Field by
+        /// field: a copy of the whole listing would retain every field.
+        mutating func appendInterpolation(listing r: Reconciler.Ref, in docs: [EvaluationDocument]) {
+            appendInterpolation(docs[r.doc].listings[r.listing].policyCode)
+            appendLiteral(" No.")
+            appendInterpolation(docs[r.doc].listings[r.listing].no)
+            appendLiteral(" (")
+            appendInterpolation(docs[r.doc].source)
+            appendLiteral(":")
+            appendInterpolation(docs[r.doc].listings[r.listing].lines.first ?? 0)
+            appendLiteral(")")
+        }
+    }
 }
 
 /// A String key hashed and compared by its UTF-8 bytes, without copying them (String's
