@@ -108,19 +108,22 @@ struct ByteText {
 
     /// Bytes of `r` with all whitespace removed (the wrap-insensitive form).
     func stripped(_ r: Range<Int>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(r.count)
-        var i = r.lowerBound
-        while i < r.upperBound {
-            let b = buf[i]
-            if !Self.neverStartsWhitespace(b) {
-                let w = whitespaceLength(at: i, end: r.upperBound)
-                if w > 0 { i += w; continue }
+        // Written through a pointer: appending checked capacity and uniqueness per byte.
+        [UInt8](unsafeUninitializedCapacity: r.count) { out, written in
+            var n = 0
+            var i = r.lowerBound
+            while i < r.upperBound {
+                let b = buf[i]
+                if !Self.neverStartsWhitespace(b) {
+                    let w = whitespaceLength(at: i, end: r.upperBound)
+                    if w > 0 { i += w; continue }
+                }
+                out[n] = b
+                n += 1
+                i += 1
             }
-            out.append(b)
-            i += 1
+            written = n
         }
-        return out
     }
 
     func strippedCount(_ r: Range<Int>) -> Int {

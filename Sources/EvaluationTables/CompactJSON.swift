@@ -77,33 +77,37 @@ package enum CompactJSON {
 
     /// Writes what `encode` returns, in pieces handed to `sink` in order, without ever
     /// holding the whole output: documents are encoded a window at a time (in parallel
-    /// within the window), and each document's listings and policies are released once
-    /// written, so memory holds the window's JSON, not the batch's.
+    /// within the window), and each document is released by the task that encoded it, so
+    /// memory holds the window's JSON, not the batch's, and freeing the listings runs in
+    /// parallel too (on the writing thread it was a serial tail after every window).
     package static func write(documents: consuming [EvaluationDocument], format: String, window: Int = 64,
                               to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var docs = documents
+        let count = documents.count
+        // Each document waits in its slot until its task moves it out.
+        let pending = UnsafeMutableBufferPointer<EvaluationDocument>.allocate(capacity: count)
+        defer { pending.deallocate() }
+        _ = pending.initialize(fromContentsOf: consume documents)
+        nonisolated(unsafe) let waiting = pending
         let head: StaticString = "{\"documents\":["
         sink(UnsafeBufferPointer(start: head.utf8Start, count: head.utf8CodeUnitCount))
         var start = 0
-        while start < docs.count {
-            let end = min(docs.count, start + window)
-            let part = Array(docs[start..<end])
-            let parts = UnsafeMutableBufferPointer<Writer>.allocate(capacity: part.count)
+        while start < count {
+            let end = min(count, start + window)
+            let parts = UnsafeMutableBufferPointer<Writer>.allocate(capacity: end - start)
             nonisolated(unsafe) let slots = parts
             let first = start
             let encodeOne: @Sendable (Int) -> Void = { i in
-                var w = Writer(capacity: 1024 + part[i].listings.count * 2200)
+                // Each iteration moves out only its own document and fills only its own slot.
+                let document = (waiting.baseAddress! + first + i).move()
+                var w = Writer(capacity: 1024 + document.listings.count * 2200)
                 if first + i > 0 { w.byte(0x2C) }
-                w.document(part[i])
-                // Each iteration initializes only its own slot.
+                w.document(document)
                 (slots.baseAddress! + i).initialize(to: w)
             }
-            DispatchQueue.concurrentPerform(iterations: part.count, execute: encodeOne)
-            for i in 0..<part.count {
+            DispatchQueue.concurrentPerform(iterations: end - start, execute: encodeOne)
+            for i in 0..<(end - start) {
                 sink(UnsafeBufferPointer(start: parts[i].base, count: parts[i].count))
                 parts[i].free()
-                docs[start + i].listings = []
-                docs[start + i].policies = []
             }
             parts.deallocate()
             start = end
@@ -188,7 +192,7 @@ package enum CompactJSON {
             if v == v.rounded(), abs(v) < 1e15 {
                 int(Int(v))
             } else {
-                var text = "\(v)"
+                var text = v.description  // what interpolation writes, without its machinery
                 text.withUTF8 { bytes($0.baseAddress!, $0.count) }
             }
         }

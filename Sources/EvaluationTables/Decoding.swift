@@ -68,20 +68,30 @@ enum TextDecoder {
             let n = buf.count
             var i = start
             while i < n {
-                // ASCII fast path, eight bytes at a time.
-                while i + 8 <= n {
-                    let word = UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
-                    i += 8
-                }
-                if i >= n { break }
                 let b0 = buf[i]
-                if b0 < 0x80 { i += 1; continue }
-                // Common case for Japanese text: a three-byte sequence E1–EC, EE–EF.
-                if i + 2 < n, (b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE && b0 <= 0xEF,
-                    buf[i + 1] & 0xC0 == 0x80, buf[i + 2] & 0xC0 == 0x80
-                {
-                    i += 3
+                if b0 < 0x80 {
+                    i += 1
+                    // ASCII runs eight bytes at a time (tried only after an ASCII byte:
+                    // Japanese text goes from one multi-byte character to the next).
+                    while i + 8 <= n {
+                        let word = UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                        if word & 0x8080_8080_8080_8080 != 0 { break }
+                        i += 8
+                    }
+                    continue
+                }
+                // Common case for Japanese text: three-byte sequences E1–EC, EE–EF, one
+                // after another.
+                var j = i
+                while j + 2 < n {
+                    let c = buf[j]
+                    guard (c >= 0xE1 && c <= 0xEC) || c >= 0xEE && c <= 0xEF,
+                        buf[j + 1] & 0xC0 == 0x80, buf[j + 2] & 0xC0 == 0x80
+                    else { break }
+                    j += 3
+                }
+                if j > i {
+                    i = j
                     continue
                 }
                 let need: Int

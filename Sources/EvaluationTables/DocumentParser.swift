@@ -153,7 +153,7 @@ struct DocumentParser {
         var start = 0
         var line = 0
         rows.reserveCapacity(n / 256 + 16)
-        cells.reserveCapacity(n / 24 + 16)
+        cells.reserveCapacity(n / 16 + 16)
         while start < n || (start == n && line == 0) {
             line += 1
             let end = Self.find(separator, in: buf, from: start, to: n)
@@ -620,6 +620,7 @@ struct DocumentParser {
     private mutating func readAmounts(_ row: Row, at a: Int, count: Int, into listing: inout ListingDraft) {
         let fy = fiscalYear
         let slots: [(Int, AmountKind)] = [(listing.previousYear, .settled), (fy, .budget), (fy, .settled), (fy, .personnel)]
+        listing.amounts.reserveCapacity(listing.amounts.count + count)
         for (offset, slot) in slots.prefix(count).enumerated() {
             var value: Int? = nil
             if let r = cell(row, a + offset) {
@@ -687,10 +688,16 @@ struct DocumentParser {
     private mutating func labelledValues(_ row: Row, _ toks: [Token], defaultLabel: IndicatorLabel?, into listing: inout ListingDraft, wrapped: Bool) {
         var i = 0
         var label = defaultLabel
+        // One buffer for the row, emptied (capacity kept) after each label's values.
         var pending: [Range<Int>?] = []
+        pending.reserveCapacity(toks.count)
         var leftovers: [Range<Int>] = []
         func flush(_ parser: inout DocumentParser, _ listing: inout ListingDraft) {
-            guard let l = label else { leftovers += pending.compactMap { $0 }; pending = []; return }
+            guard let l = label else {
+                leftovers += pending.compactMap { $0 }
+                pending.removeAll(keepingCapacity: true)
+                return
+            }
             for (n, r) in pending.enumerated() {
                 if n < 2 {
                     let year = n == 0 ? listing.previousYear : parser.fiscalYear
@@ -699,7 +706,7 @@ struct DocumentParser {
                     leftovers.append(r)
                 }
             }
-            pending = []
+            pending.removeAll(keepingCapacity: true)
         }
         var sawLabel = false
         while i < toks.count {
@@ -733,6 +740,8 @@ struct DocumentParser {
         guard let r, !r.isEmpty, !text.isDash(r) else { return }
         let value = readable(r, wrapped: wrapped).text
         let (number, unit) = IndicatorNumber.parse(value)
+        // A listing has four values or so: room for them at once, not 1, 2, then 4.
+        if listing.values.isEmpty { listing.values.reserveCapacity(4) }
         listing.values.append(IndicatorValue(fiscalYear: year, kind: kind, text: value, number: number, unit: unit))
     }
 
@@ -835,6 +844,7 @@ struct DocumentParser {
             known.formUnion(ReadableName.knownNames(in: organization))
             known.insert(organization.filter { $0 != " " && $0 != "　" })
             var seen: Set<StringBytesKey> = []
+            seen.reserveCapacity(2 * listings.count)
             for l in listings {
                 if seen.insert(StringBytesKey(l.department)).inserted { known.formUnion(ReadableName.knownNames(in: l.department)) }
                 if let former = l.formerDepartment, seen.insert(StringBytesKey(former)).inserted {

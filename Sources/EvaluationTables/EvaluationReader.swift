@@ -105,12 +105,21 @@ package struct EvaluationReader: Sendable {
             return try parser.parse(initialWarnings: initial)
         }
         let sha = SHA256.hex(bytes)
-        var docs = [EvaluationDocument(
+        var document = EvaluationDocument(
             source: source, sha256: sha, encoding: decoded.encoding, fiscalYear: result.fiscalYear,
             organization: result.organization, policies: result.policies, listings: result.listings,
-            warnings: result.warnings)]
+            warnings: result.warnings)
+        Self.reconcile(within: &document)
+        return document
+    }
+
+    /// Reconciles listings of one program within one document, as `read` does before
+    /// it returns; readers of other formats call it for the same rules.
+    package static func reconcile(within document: inout EvaluationDocument) {
+        // Moved in and out, not copied: a copy would make every change copy the listings.
+        var docs = [consume document]
         Reconciler.run(&docs, sameDocument: true, crossDocument: false)
-        return docs[0]
+        document = docs.removeLast()
     }
 
     /// Reconciles listings of one program across the documents of one parse: fills
@@ -118,8 +127,14 @@ package struct EvaluationReader: Sendable {
     /// and warns where SDG sets (same fiscal year), grades (same fiscal year) or
     /// amounts (same year and kind) disagree. Warnings go to the later listing's
     /// document. Idempotent.
+    ///
+    /// Each document must already be reconciled within itself, as the readers return
+    /// it: pairs of listings of one document are not compared again. (They would only
+    /// rebuild warnings the document holds: a later listing is compared with the
+    /// earlier documents' listings first, and only a pair of one document could come
+    /// after those.)
     package func reconcile(_ docs: inout [EvaluationDocument]) {
-        Reconciler.run(&docs, sameDocument: true, crossDocument: true)
+        Reconciler.run(&docs, sameDocument: false, crossDocument: true)
     }
 
     /// Detects the encoding (UTF-8 with or without BOM, else CP932) and refuses binary,

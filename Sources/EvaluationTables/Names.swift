@@ -41,7 +41,7 @@ enum ReadableName {
     /// department cells); a known name is never split.
     static func organization(_ raw: String, known: Set<String>) -> String {
         guard raw.containsSpace else { return raw }
-        let pieces = raw.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let pieces = Self.pieces(raw, ideographicSpace: false)
         guard pieces.count > 1 else { return pieces.first ?? raw }
         // The same name written without spaces elsewhere in the document.
         let joined = pieces.joined()
@@ -85,7 +85,67 @@ enum ReadableName {
     /// space, else its space-separated parts that end like organization names.
     static func knownNames(in raw: String) -> [String] {
         guard raw.containsSpace || hasIdeographicSpace(raw) else { return raw.isEmpty ? [] : [raw] }
-        return raw.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init).filter(endsLikeOrganization)
+        return pieces(raw, ideographicSpace: true).filter(endsLikeOrganization)
+    }
+
+    /// `text` split at ASCII spaces (and U+3000 with `ideographicSpace`), empty pieces
+    /// left out: what `split` over Characters gives. By bytes when every scalar of the
+    /// text is a character of its own (no combining marks, joiners or the like, which
+    /// would make a space part of a longer character): splitting by grapheme was most
+    /// of the cost of reading department names.
+    static func pieces(_ text: String, ideographicSpace: Bool) -> [String] {
+        var text = text
+        let byBytes: [String]? = text.withUTF8 { utf8 in
+            guard scalarsStandAlone(utf8) else { return nil }
+            var out: [String] = []
+            var start = 0
+            var i = 0
+            let n = utf8.count
+            while i < n {
+                var separator = 0
+                if utf8[i] == 0x20 {
+                    separator = 1
+                } else if ideographicSpace, i + 2 < n, utf8[i] == 0xE3, utf8[i + 1] == 0x80, utf8[i + 2] == 0x80 {
+                    separator = 3
+                }
+                guard separator > 0 else { i += 1; continue }
+                if i > start { out.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<i]), as: UTF8.self)) }
+                i += separator
+                start = i
+            }
+            if n > start { out.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<n]), as: UTF8.self)) }
+            return out
+        }
+        if let byBytes { return byBytes }
+        if ideographicSpace { return text.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init) }
+        return text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// True when every scalar is printable ASCII or in the Japanese ranges where no
+    /// scalar joins its neighbour into one character (kana without the combining
+    /// sound marks, kanji, CJK punctuation, full-width forms, Roman numerals, circled
+    /// digits).
+    private static func scalarsStandAlone(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = utf8.count
+        while i < n {
+            let b0 = utf8[i]
+            if b0 < 0x80 {
+                guard b0 >= 0x20, b0 < 0x7F else { return false }
+                i += 1
+                continue
+            }
+            guard b0 >= 0xE0, b0 < 0xF0, i + 2 < n else { return false }
+            let v = (UInt32(b0 & 0x0F) << 12) | (UInt32(utf8[i + 1] & 0x3F) << 6) | UInt32(utf8[i + 2] & 0x3F)
+            switch v {
+            case 0x2160...0x217F, 0x2460...0x24FF, 0x3000...0x3029, 0x3030...0x3098, 0x309B...0x30FF,
+                0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF9D:
+                i += 3
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// U+3000 (E3 80 80) in `text`, by bytes.

@@ -40,25 +40,48 @@ enum Reconciler {
     }
 
     /// Listings grouped by program key, groups in order of first appearance; only
-    /// groups of two or more.
+    /// groups of two or more. Each listing's group is numbered first, and arrays are
+    /// made only for the groups kept (most programs are listed once).
     private static func multiListingGroups(_ docs: [EvaluationDocument]) -> [[Ref]] {
         var groupIndex: [StringBytesKey: Int] = [:]
-        var groups: [[Ref]] = []
         var listingCount = 0
         for doc in docs { listingCount += doc.listings.count }
         groupIndex.reserveCapacity(listingCount)
+        var groupOfListing: [Int] = []
+        groupOfListing.reserveCapacity(listingCount)
+        var sizes: [Int] = []
         for d in docs.indices {
             for l in docs[d].listings.indices {
                 let key = StringBytesKey(docs[d].listings[l].programKey)
-                if let g = groupIndex[key] {
-                    groups[g].append(Ref(doc: d, listing: l))
+                let g: Int
+                if let known = groupIndex[key] {
+                    g = known
                 } else {
-                    groupIndex[key] = groups.count
-                    groups.append([Ref(doc: d, listing: l)])
+                    g = sizes.count
+                    groupIndex[key] = g
+                    sizes.append(0)
                 }
+                sizes[g] += 1
+                groupOfListing.append(g)
             }
         }
-        return groups.filter { $0.count > 1 }
+        // Where each kept group goes in the result; -1 for programs listed once.
+        var slot = [Int](repeating: -1, count: sizes.count)
+        var groups: [[Ref]] = []
+        for g in sizes.indices where sizes[g] > 1 {
+            slot[g] = groups.count
+            groups.append([])
+            groups[groups.count - 1].reserveCapacity(sizes[g])
+        }
+        var n = 0
+        for d in docs.indices {
+            for l in docs[d].listings.indices {
+                let s = slot[groupOfListing[n]]
+                if s >= 0 { groups[s].append(Ref(doc: d, listing: l)) }
+                n += 1
+            }
+        }
+        return groups
     }
 
     /// Phase one: consecutive runs of groups examined in parallel, outcomes in order.
@@ -98,19 +121,13 @@ enum Reconciler {
         }
     }
 
-    private static func label(_ docs: [EvaluationDocument], _ r: Ref) -> String {
-        let code = docs[r.doc].listings[r.listing].policyCode
-        let no = docs[r.doc].listings[r.listing].no
-        let line = docs[r.doc].listings[r.listing].lines.first ?? 0
-        return "\(code) No.\(no) (\(docs[r.doc].source):\(line))"
-    }
-
-    private static func addWarning(_ docs: [EvaluationDocument], at r: Ref, code: String, message: String, into outcome: inout Outcome) {
+    /// A warning for listing `r`: its place and program, then `message`.
+    private static func addWarning(_ docs: [EvaluationDocument], at r: Ref, code: String, message: MessageText, into outcome: inout Outcome) {
         let line = docs[r.doc].listings[r.listing].lines.first
         let program = docs[r.doc].listings[r.listing].program
         let department = docs[r.doc].listings[r.listing].department
-        let text = "\(docs[r.doc].source):\(line ?? 0): program `\(program)` (\(department)): " + message
-        outcome.warnings.append((r.doc, ReaderWarning(line: line, code: code, message: text)))
+        let text: MessageText = "\(docs[r.doc].source):\(line ?? 0): program `\(program)` (\(department)): "
+        outcome.warnings.append((r.doc, ReaderWarning(line: line, code: code, message: text.string(then: message))))
     }
 
     /// Fills are independent of each other: a listing whose name is missing (or was
@@ -137,11 +154,11 @@ enum Reconciler {
         let goalsB = docs[b.doc].listings[b.listing].sdgGoals
         if goalsA != goalsB {
             addWarning(docs, at: b, code: "sdg_conflict",
-                message: "SDG goals differ: \(label(docs, a)) has \(goalsA), \(label(docs, b)) has \(goalsB)", into: &outcome)
+                message: "SDG goals differ: \(listing: a, in: docs) has \(goalsA), \(listing: b, in: docs) has \(goalsB)", into: &outcome)
         }
         if let ga = docs[a.doc].listings[a.listing].evaluation, let gb = docs[b.doc].listings[b.listing].evaluation, ga != gb {
             addWarning(docs, at: b, code: "grade_conflict",
-                message: "evaluation differs: \(label(docs, a)) is `\(ga)`, \(label(docs, b)) is `\(gb)`", into: &outcome)
+                message: "evaluation differs: \(listing: a, in: docs) is `\(ga)`, \(listing: b, in: docs) is `\(gb)`", into: &outcome)
         }
     }
 
@@ -155,7 +172,7 @@ enum Reconciler {
                 else { continue }
                 if otherValue != value {
                     addWarning(docs, at: b, code: "amount_conflict",
-                        message: "FY\(amount.fiscalYear) \(amount.kind.rawValue) differs: \(label(docs, a)) has \(otherValue), \(label(docs, b)) has \(value) (thousand yen)", into: &outcome)
+                        message: "FY\(amount.fiscalYear) \(amount.kind.rawValue) differs: \(listing: a, in: docs) has \(otherValue), \(listing: b, in: docs) has \(value) (thousand yen)", into: &outcome)
                 }
                 break
             }
@@ -170,8 +187,81 @@ enum Reconciler {
 
         /// Records `message` for document `d`; false when it is already there.
         mutating func insert(_ message: String, doc d: Int, _ docs: [EvaluationDocument]) -> Bool {
-            if sets[d] == nil { sets[d] = Set(docs[d].warnings.map { StringBytesKey($0.message) }) }
+            if sets[d] == nil {
+                // Room for the warnings to come: growing would hash every message again.
+                var set = Set<StringBytesKey>(minimumCapacity: 2 * docs[d].warnings.count + 16)
+                for warning in docs[d].warnings { set.insert(StringBytesKey(warning.message)) }
+                sets[d] = set
+            }
             return sets[d]!.insert(StringBytesKey(message)).inserted
+        }
+    }
+}
+
+/// A warning message written by interpolation into one byte buffer: the standard
+/// interpolation appended a String per piece, about 17,000 instructions for an amount
+/// conflict, and these messages are built for every conflicting pair of listings.
+/// Writes numbers and arrays as the standard interpolation does.
+struct MessageText: ExpressibleByStringInterpolation {
+    fileprivate var bytes: [UInt8]
+
+    init(stringLiteral value: String) { bytes = Array(value.utf8) }
+
+    init(stringInterpolation: StringInterpolation) { bytes = stringInterpolation.bytes }
+
+    /// This text followed by `more`, as a String.
+    func string(then more: MessageText) -> String {
+        String(unsafeUninitializedCapacity: bytes.count + more.bytes.count) { out in
+            _ = out.initialize(fromContentsOf: bytes)
+            _ = UnsafeMutableBufferPointer(rebasing: out[bytes.count...]).initialize(fromContentsOf: more.bytes)
+            return bytes.count + more.bytes.count
+        }
+    }
+
+    struct StringInterpolation: StringInterpolationProtocol {
+        fileprivate var bytes: [UInt8] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            bytes.reserveCapacity(literalCapacity + 32 * interpolationCount)
+        }
+
+        mutating func appendLiteral(_ literal: String) { bytes.append(contentsOf: literal.utf8) }
+
+        mutating func appendInterpolation(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        /// Digit by digit (no String for it).
+        mutating func appendInterpolation(_ number: Int) {
+            if number < 0 { bytes.append(0x2D) }
+            var m = number.magnitude
+            let start = bytes.count
+            repeat {
+                bytes.append(UInt8(truncatingIfNeeded: 0x30 + m % 10))
+                m /= 10
+            } while m > 0
+            bytes[start...].reverse()
+        }
+
+        /// `[3, 10]`.
+        mutating func appendInterpolation(_ numbers: [Int]) {
+            bytes.append(0x5B)
+            for (i, n) in numbers.enumerated() {
+                if i > 0 { appendLiteral(", ") }
+                appendInterpolation(n)
+            }
+            bytes.append(0x5D)
+        }
+
+        /// `II-3-(2)-② No.2 (digital_R5.txt:9)`: which listing a message means. Field by
+        /// field: a copy of the whole listing would retain every field.
+        mutating func appendInterpolation(listing r: Reconciler.Ref, in docs: [EvaluationDocument]) {
+            appendInterpolation(docs[r.doc].listings[r.listing].policyCode)
+            appendLiteral(" No.")
+            appendInterpolation(docs[r.doc].listings[r.listing].no)
+            appendLiteral(" (")
+            appendInterpolation(docs[r.doc].source)
+            appendLiteral(":")
+            appendInterpolation(docs[r.doc].listings[r.listing].lines.first ?? 0)
+            appendLiteral(")")
         }
     }
 }

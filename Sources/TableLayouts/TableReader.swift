@@ -66,9 +66,8 @@ package enum TableReader {
         }
         var document = try TableDocument(grid: grid, map: map, layout: layout, sha256: sha, encoding: encoding).build()
         document.warnings = warnings + document.warnings
-        var documents = [document]
-        EvaluationReader().reconcile(&documents)
-        return documents[0]
+        EvaluationReader.reconcile(within: &document)
+        return document
     }
 
     /// The layout's sheet, else the first sheet with a recognised header.

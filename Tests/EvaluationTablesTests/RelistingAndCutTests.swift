@@ -166,6 +166,24 @@ final class ReadableNameTests: XCTestCase {
         XCTAssertEqual(ReadableName.organization("デジタル市役所 推進室", known: ["デジタル市役所推進室"]), "デジタル市役所推進室")
     }
 
+    /// Department cells are split by bytes when no scalar joins a space into a longer
+    /// character; the pieces are always those of `split` over Characters.
+    func testPiecesAreThoseOfTheCharacterSplit() {
+        let cells = [
+            "デジ タル 市役 所推 進室 デジ タル 市役 所推 進課", "  保健 福祉 局　地域 医療 課  ", "KitaQ DX推進課", "",
+            "　", "第Ⅲ 期 ① 課", "ｶﾀｶﾅ 課",
+            // A combining mark or a joiner after a space makes one character of both:
+            // the space does not separate there.
+            "デジタル \u{0301}課", "か \u{3099}課", "ｶ \u{FF9E}課", "課 \u{200D}室", "課\t室 局",
+        ]
+        for cell in cells {
+            XCTAssertEqual(ReadableName.pieces(cell, ideographicSpace: false),
+                           cell.split(separator: " ", omittingEmptySubsequences: true).map(String.init), cell)
+            XCTAssertEqual(ReadableName.pieces(cell, ideographicSpace: true),
+                           cell.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init), cell)
+        }
+    }
+
     /// Page 3 of the sample with a program and departments that appear on no
     /// unwrapped page.
     func testNamesOnAWrappedPageWithoutReference() throws {

@@ -62,6 +62,37 @@ final class SHA256Tests: XCTestCase {
     }
 }
 
+final class UTF8CheckTests: XCTestCase {
+    /// The reader's UTF-8 check accepts exactly what the standard library's strict
+    /// validation accepts, on random mixes of ASCII, Japanese characters, stray
+    /// continuation bytes, overlong and surrogate forms and cut-off sequences; and a
+    /// sequence cut off by the end is reported as truncated, not invalid.
+    func testAgreesWithTheStandardLibrary() {
+        let pieces: [[UInt8]] = [
+            Array("abcdefgh".utf8), Array("a".utf8), Array("事業の推進".utf8), Array("ｶﾅ".utf8), Array("é".utf8), Array("😀".utf8),
+            [0x80], [0xBF], [0xC0, 0xAF], [0xC1, 0x80], [0xE0, 0x80, 0x80], [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF],
+            [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80],
+            [0xE3, 0x81], [0xE3], [0xF0, 0x9F, 0x98], [0xFF],
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
+            let valid = String(validating: bytes, as: UTF8.self) != nil
+            switch TextDecoder.validateUTF8(bytes, from: 0) {
+            case .valid:
+                XCTAssertTrue(valid, "\(bytes)")
+            case .invalidAt(let offset):
+                XCTAssertFalse(valid, "\(bytes)")
+                XCTAssertNil(String(validating: bytes[offset...], as: UTF8.self), "\(bytes) at \(offset)")
+            case .truncatedAt(let offset):
+                XCTAssertFalse(valid, "\(bytes)")
+                XCTAssertNotNil(String(validating: bytes[..<offset], as: UTF8.self), "\(bytes) at \(offset)")
+            }
+        }
+    }
+}
+
 final class KeyTests: XCTestCase {
     /// The fast key path must agree with CrosswalkModel's `TextKey.fold` for every
     /// character it handles.
