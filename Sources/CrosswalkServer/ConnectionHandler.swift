@@ -60,12 +60,19 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var draining = false
     private var closed = false
     private var pumping = false
-    /// Reply bytes ready but not yet written (`QueuedBytes`).
-    private var queued = QueuedBytes()
-    /// The command last looked up (`lookUp`), with the verb it was sent as.
-    private var last: (verb: String, command: Command)?
-    /// Requests served and not yet added to the shared counters (`ServedRun`).
-    private var served = ServedRun()
+    /// Bytes of replies that are ready but not yet written to the socket (in `slots` or in
+    /// the channel's outbound buffer); also counted in `server.queuedReplyBytes`.
+    private var queuedBytes = 0
+    /// Bytes in `queuedBytes` not yet added to `server.queuedReplyBytes`: added once per round
+    /// of parsing (`shareQueued`), not per reply, since every event loop updates that total.
+    private var unsharedBytes = 0
+    /// The command last looked up (`lookUp`), and the verb it was sent as.
+    private var lastVerb = ""
+    private var lastCommand: Command?
+    /// Requests served and not yet added to the shared counters: a run of one command,
+    /// added when another command comes or before replies are written (`reportServed`).
+    private var unreportedCommand: Command?
+    private var unreportedCount = 0
 
     init(server: ServerContext, id: UInt64) {
         self.server = server
@@ -185,25 +192,25 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// one held by the total has bytes of its own queued, and their write wakes it.
     private var hasReplyRoom: Bool {
         let configuration = server.configuration
-        let bytes = queued.bytes
-        return bytes == 0
-            || (bytes < configuration.maxQueuedReplyBytes
+        return queuedBytes == 0
+            || (queuedBytes < configuration.maxQueuedReplyBytes
                 && server.queuedReplyBytes.current < configuration.maxTotalQueuedReplyBytes)
     }
 
     private func enqueued(_ bytes: Int) {
-        queued.add(bytes)
+        queuedBytes += bytes
+        unsharedBytes += bytes
     }
 
     private func shareQueued() {
-        let unshared = queued.takeUnshared()
-        guard unshared > 0 else { return }
-        server.queuedReplyBytes.add(unshared)
+        guard unsharedBytes > 0 else { return }
+        server.queuedReplyBytes.add(unsharedBytes)
+        unsharedBytes = 0
     }
 
     /// `bytes` were written; they were shared, as everything is before it is written.
     private func sent(_ bytes: Int) {
-        queued.bytes -= bytes
+        queuedBytes -= bytes
         server.queuedReplyBytes.remove(bytes)
     }
 
@@ -254,27 +261,21 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard var input = buffer else { return false }
         buffer = nil
         var keepInput = true
-        // Likewise `partialSince`, set or cleared per request, is read and stored once per round.
-        var partial = partialSince
         defer {
-            partialSince = partial
             if keepInput { buffer = input }
             compactBuffer()
         }
         var progress = false
         // Writability changes only when something is written, and nothing is while parsing.
         let writable = context.channel.isWritable
-        // The verb last looked up, read once per round: when it is stale the parser just makes
-        // the verb's string from the bytes.
-        let knownVerb = last?.verb
         while !stopParsing, !closed, unwritten < server.configuration.maxPendingReplies,
             writable, hasReplyRoom, input.readableBytes > 0
         {
-            let outcome = parser.parse(input, atEOF: inputClosed, knownVerb: knownVerb)
-            if case .needMore = outcome {} else { partial = nil }
+            let outcome = parser.parse(input, atEOF: inputClosed)
+            if case .needMore = outcome {} else { partialSince = nil }
             switch outcome {
             case .needMore:
-                if partial == nil { partial = .now() }
+                if partialSince == nil { partialSince = .now() }
                 return progress
             case .empty(let consumed):
                 input.moveReaderIndex(forwardBy: consumed)
@@ -405,11 +406,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if case .encoded = value { isCached = true }
         if !isCached && !closeAfter {
             // Encoded in place: the buffer is neither copied nor retained per reply.
-            let (added, total) = gathered.append(allocator: context.channel.allocator) {
+            let added = gathered.append(allocator: context.channel.allocator) {
                 Self.encode(value, framing: framing, format: format, into: &$0)
             }
             enqueued(added)
-            if total >= Self.gatherLimit { sealGathering() }
+            if gathered.byteCount >= Self.gatherLimit { sealGathering() }
             return
         }
         sealGathering()
@@ -494,21 +495,27 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// The command for `verb`; the last one found is kept with the verb as sent, so a
     /// pipelined run of one command neither hashes its name nor copies a pair each time.
     private func lookUp(_ verb: String) -> Command? {
-        if let last, last.verb == verb { return last.command }
+        if let command = lastCommand, verb == lastVerb { return command }
         guard let command = server.registry.command(named: verb) else { return nil }
-        last = (verb, command)
+        lastVerb = verb
+        lastCommand = command
         return command
     }
 
     /// Counted by identity: a run of one command compares one pointer per request.
     private func countServed(_ command: Command) {
-        if let (ended, count) = served.add(command) { server.stats.commandServed(ended.name, count: count) }
+        if command !== unreportedCommand {
+            reportServed()
+            unreportedCommand = command
+        }
+        unreportedCount += 1
     }
 
     /// Adds the run of served requests to the server's counters: one lock per run, not per request.
     private func reportServed() {
-        guard let (command, count) = served.take() else { return }
-        server.stats.commandServed(command.name, count: count)
+        guard let command = unreportedCommand, unreportedCount > 0 else { return }
+        server.stats.commandServed(command.name, count: unreportedCount)
+        unreportedCount = 0
     }
 
     /// Runs queued commands one at a time, off the event loop, while replies leave room.

@@ -26,21 +26,19 @@ struct RequestParser: Sendable {
     static let maxHeaderLine = 32
 
     /// Parses the first request in `buffer`'s readable bytes (without moving its reader index).
-    /// With `atEOF`, a trailing inline line without a newline counts as complete. A RESP
-    /// request whose verb is `knownVerb` (the verb last seen, say) returns that string rather
-    /// than a new one made from the bytes.
-    func parse(_ buffer: ByteBuffer, atEOF: Bool = false, knownVerb: String? = nil) -> Outcome {
-        buffer.withUnsafeReadableBytes { parse(bytes: $0, atEOF: atEOF, knownVerb: knownVerb) }
+    /// With `atEOF`, a trailing inline line without a newline counts as complete.
+    func parse(_ buffer: ByteBuffer, atEOF: Bool = false) -> Outcome {
+        buffer.withUnsafeReadableBytes { parse(bytes: $0, atEOF: atEOF) }
     }
 
-    func parse(bytes: [UInt8], atEOF: Bool = false, knownVerb: String? = nil) -> Outcome {
-        bytes.withUnsafeBytes { parse(bytes: $0, atEOF: atEOF, knownVerb: knownVerb) }
+    func parse(bytes: [UInt8], atEOF: Bool = false) -> Outcome {
+        bytes.withUnsafeBytes { parse(bytes: $0, atEOF: atEOF) }
     }
 
-    func parse(bytes: UnsafeRawBufferPointer, atEOF: Bool, knownVerb: String? = nil) -> Outcome {
+    func parse(bytes: UnsafeRawBufferPointer, atEOF: Bool) -> Outcome {
         guard let first = bytes.first else { return .needMore }
         if first == UInt8(ascii: "*") {
-            return parseRESP(bytes, knownVerb: knownVerb)
+            return parseRESP(bytes)
         }
         return parseInline(bytes, atEOF: atEOF)
     }
@@ -211,7 +209,7 @@ struct RequestParser: Sendable {
         return i - start > Self.maxHeaderLine ? .invalid : .needMore
     }
 
-    private func parseRESP(_ bytes: UnsafeRawBufferPointer, knownVerb: String?) -> Outcome {
+    private func parseRESP(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         let count: Int
         var i: Int
         switch header(bytes, at: 0) {
@@ -262,9 +260,7 @@ struct RequestParser: Sendable {
         if count > 1 { args.reserveCapacity(count - 1) }
         var at = firstArgument
         while at < i, case .value(let length, let start) = header(bytes, at: at) {
-            let argument = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
-            let known = verb == nil ? knownVerb.flatMap { Self.matches($0, argument) ? $0 : nil } : nil
-            guard let s = known ?? Self.string(argument) else {
+            guard let s = Self.string(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])) else {
                 return .error(.resp, "ERR invalid UTF-8 in request", fatal: false, consumed: i)
             }
             if verb == nil { verb = s } else { args.append(s) }
@@ -280,12 +276,6 @@ struct RequestParser: Sendable {
             return bytes.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) }
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    /// Whether `string` is `bytes` in UTF-8: comparing a few bytes costs less than making a string.
-    private static func matches(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var string = string
-        return string.withUTF8 { $0.count == bytes.count && UnsafeRawBufferPointer($0).elementsEqual(bytes) }
     }
 
     private static func printable(_ b: UInt8) -> String {

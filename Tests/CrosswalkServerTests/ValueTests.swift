@@ -52,26 +52,6 @@ final class ValueTests: XCTestCase {
             wide.parse(bytes: broken), .error(.resp, "ERR Protocol error: expected '$', got '+'", fatal: true, consumed: 16))
     }
 
-    func testKnownVerbLeavesTheParsedRequestUnchanged() {
-        func resp(_ text: String, knownVerb: String) -> RequestParser.Outcome {
-            parser.parse(bytes: Array(text.utf8), knownVerb: knownVerb)
-        }
-        let ping = "*1\r\n$4\r\nPING\r\n"
-        XCTAssertEqual(resp(ping, knownVerb: "PING"), .request(.resp, verb: "PING", arguments: [], consumed: 14))
-        // Other bytes, another length or another case: the verb as sent.
-        XCTAssertEqual(resp("*1\r\n$4\r\nPINK\r\n", knownVerb: "PING"), .request(.resp, verb: "PINK", arguments: [], consumed: 14))
-        XCTAssertEqual(resp(ping, knownVerb: "PIN"), .request(.resp, verb: "PING", arguments: [], consumed: 14))
-        XCTAssertEqual(resp(ping, knownVerb: "ping"), .request(.resp, verb: "PING", arguments: [], consumed: 14))
-        // Only the verb is matched; an argument with the known verb's bytes stays an argument.
-        XCTAssertEqual(
-            resp("*2\r\n$4\r\nECHO\r\n$4\r\nPING\r\n", knownVerb: "PING"),
-            .request(.resp, verb: "ECHO", arguments: ["PING"], consumed: 24))
-        // Inline requests are split as before.
-        XCTAssertEqual(
-            parser.parse(bytes: Array("PING x\r\n".utf8), knownVerb: "PING"),
-            .request(.inline, verb: "PING", arguments: ["x"], consumed: 8))
-    }
-
     func testInlineSplittingMatchesRedis() {
         func split(_ s: String) -> [String]? {
             let bytes = Array(s.utf8)
