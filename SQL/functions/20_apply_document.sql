@@ -42,7 +42,8 @@ DROP FUNCTION IF EXISTS crosswalk_document_versions();
 -- The statements' plans are made once per session, often while the tables are still
 -- empty, and kept for the whole sync. So every lookup of a stored row is written to
 -- leave the planner one cheap path whatever its statistics say: a probe per new row
--- (LATERAL … LIMIT 1 on a unique index), never a join it could
+-- (LATERAL … LIMIT 1 on a unique index) or a join on rows the statement itself
+-- returned (a CTE over an upsert's RETURNING), never a join it could
 -- turn into a scan of every program of the municipality or every listing of the year
 -- (which made each document cost more as the store grew: quadratic in a first load).
 -- `fiscal_year + 0` keeps the year out of an index condition for the same reason.
