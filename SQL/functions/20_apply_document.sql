@@ -42,7 +42,8 @@ DROP FUNCTION IF EXISTS crosswalk_document_versions();
 -- The statements' plans are made once per session, often while the tables are still
 -- empty, and kept for the whole sync. So every lookup of a stored row is written to
 -- leave the planner one cheap path whatever its statistics say: a probe per new row
--- (LATERAL … LIMIT 1 on a unique index), never a join it could
+-- (LATERAL … LIMIT 1 on a unique index) or a join on rows the statement itself
+-- returned (a CTE over an upsert's RETURNING), never a join it could
 -- turn into a scan of every program of the municipality or every listing of the year
 -- (which made each document cost more as the store grew: quadratic in a first load).
 -- `fiscal_year + 0` keeps the year out of an index condition for the same reason.
@@ -55,8 +56,8 @@ DECLARE
     v_doc_id      bigint;
     v_old         documents%ROWTYPE;
     v_new         crosswalk_new_listing[];
-    v_touched     bigint[];
-    v_changed_ids bigint[];
+    v_unresolved  boolean;
+    v_changed_ids bigint[] := '{}';
     v_added       integer := 0;
     v_changed     integer := 0;
     v_ended       integer := 0;
@@ -74,13 +75,17 @@ BEGIN
     -- The document row: new, revised, or back after it had disappeared.
     SELECT * INTO v_old FROM documents WHERE source = doc->>'source' FOR UPDATE;
     IF NOT FOUND THEN
-        INSERT INTO documents (source, sha256, encoding, fiscal_year, organization_id, warnings, run_id, reader_version)
-        VALUES (doc->>'source', doc->>'sha256', doc->>'encoding', v_fiscal_year, v_org_id,
-                coalesce(doc->'warnings', '[]'), p_run_id, p_reader_version)
-        RETURNING id INTO v_doc_id;
+        WITH added AS (
+            INSERT INTO documents (source, sha256, encoding, fiscal_year, organization_id, warnings, run_id, reader_version)
+            VALUES (doc->>'source', doc->>'sha256', doc->>'encoding', v_fiscal_year, v_org_id,
+                    coalesce(doc->'warnings', '[]'), p_run_id, p_reader_version)
+            RETURNING id
+        )
         INSERT INTO changes (run_id, entity, action, document_id, summary, new_value)
-        VALUES (p_run_id, 'document', 'added', v_doc_id, 'document ' || (doc->>'source'),
-                jsonb_build_object('sha256', doc->>'sha256', 'fiscal_year', v_fiscal_year, 'organization', doc->>'organization'));
+        SELECT p_run_id, 'document', 'added', id, 'document ' || (doc->>'source'),
+               jsonb_build_object('sha256', doc->>'sha256', 'fiscal_year', v_fiscal_year, 'organization', doc->>'organization')
+        FROM added
+        RETURNING document_id INTO v_doc_id;
     ELSE
         v_doc_id := v_old.id;
         UPDATE documents SET sha256 = doc->>'sha256', encoding = doc->>'encoding', fiscal_year = v_fiscal_year,
@@ -123,7 +128,10 @@ BEGIN
     WHERE o.policy_id IS NULL OR n.policy_id IS NULL
        OR o.grade IS DISTINCT FROM n.grade OR o.evaluation_text IS DISTINCT FROM n.evaluation_text;
 
-    DELETE FROM policy_evaluations WHERE document_id = v_doc_id;
+    -- A new document has nothing stored to replace or compare with.
+    IF v_old.id IS NOT NULL THEN
+        DELETE FROM policy_evaluations WHERE document_id = v_doc_id;
+    END IF;
     INSERT INTO policy_evaluations (document_id, policy_id, fiscal_year, grade, evaluation_text, lines)
     SELECT DISTINCT ON (po.id) v_doc_id, po.id, v_fiscal_year, p->>'evaluation', p->>'evaluation_text',
            ARRAY(SELECT jsonb_array_elements_text(p->'lines')::integer)
@@ -132,22 +140,34 @@ BEGIN
     ORDER BY po.id;
 
     -- Programs: known again by identity key; descriptive fields follow the newest year.
-    INSERT INTO programs AS pr (municipality_id, identity_key, name, department, former_department, summary, first_fiscal_year, last_fiscal_year)
-    SELECT DISTINCT ON (l->>'program_key') v_muni_id, l->>'program_key', l->>'program', l->>'department',
-           l->>'former_department', l->>'summary', v_fiscal_year, v_fiscal_year
-    FROM jsonb_array_elements(doc->'listings') WITH ORDINALITY AS x(l, ord)
-    ORDER BY l->>'program_key', ord
-    ON CONFLICT (municipality_id, identity_key) DO UPDATE SET
-        name              = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.name ELSE pr.name END,
-        department        = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.department ELSE pr.department END,
-        former_department = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.former_department ELSE pr.former_department END,
-        summary           = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.summary ELSE pr.summary END,
-        first_fiscal_year = least(pr.first_fiscal_year, EXCLUDED.first_fiscal_year),
-        last_fiscal_year  = greatest(pr.last_fiscal_year, EXCLUDED.last_fiscal_year);
-
-    -- The document's listings as now read (one per program and policy).
-    SELECT array_agg(row(program_id, policy_id, row_no, relisted, grade, grade_reason, lines, snapshot, ord)::crosswalk_new_listing)
-    INTO v_new
+    -- The document's listings as now read (one per program and policy) take their
+    -- program's id from what the upsert returns, their policy's from the first policy
+    -- of the document with their code.
+    WITH listed AS (
+        SELECT l, ord FROM jsonb_array_elements(doc->'listings') WITH ORDINALITY AS x(l, ord)
+    ), program AS (
+        INSERT INTO programs AS pr (municipality_id, identity_key, name, department, former_department, summary, first_fiscal_year, last_fiscal_year)
+        SELECT DISTINCT ON (l->>'program_key') v_muni_id, l->>'program_key', l->>'program', l->>'department',
+               l->>'former_department', l->>'summary', v_fiscal_year, v_fiscal_year
+        FROM listed
+        ORDER BY l->>'program_key', ord
+        ON CONFLICT (municipality_id, identity_key) DO UPDATE SET
+            name              = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.name ELSE pr.name END,
+            department        = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.department ELSE pr.department END,
+            former_department = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.former_department ELSE pr.former_department END,
+            summary           = CASE WHEN EXCLUDED.last_fiscal_year >= pr.last_fiscal_year THEN EXCLUDED.summary ELSE pr.summary END,
+            first_fiscal_year = least(pr.first_fiscal_year, EXCLUDED.first_fiscal_year),
+            last_fiscal_year  = greatest(pr.last_fiscal_year, EXCLUDED.last_fiscal_year)
+        RETURNING pr.id, pr.identity_key
+    ), policy AS (
+        SELECT DISTINCT ON (p->>'code') p->>'code' AS code, po.id
+        FROM jsonb_array_elements(v_policies) WITH ORDINALITY AS x(p, ord)
+        LEFT JOIN LATERAL (SELECT id FROM policies WHERE municipality_id = v_muni_id AND code_key = p->>'code_key' LIMIT 1) po ON true
+        ORDER BY p->>'code', x.ord
+    )
+    SELECT array_agg(row(program_id, policy_id, row_no, relisted, grade, grade_reason, lines, snapshot, ord)::crosswalk_new_listing),
+           bool_or(policy_id IS NULL)
+    INTO v_new, v_unresolved
     FROM (
         SELECT DISTINCT ON (pr.id, po.id)
                pr.id AS program_id, po.id AS policy_id, (l->>'no')::integer AS row_no,
@@ -156,24 +176,16 @@ BEGIN
                ARRAY(SELECT jsonb_array_elements_text(l->'lines')::integer) AS lines,
                -- No inherited goals: the key is left out, so snapshots taken before it
                -- existed still compare equal.
-               CASE WHEN l->'inherited_sdg_goals' = '[]' THEN l - 'lines' - 'inherited_sdg_goals' ELSE l - 'lines' END AS snapshot,
+               CASE WHEN l->'inherited_sdg_goals' = '[]' THEN l - '{lines,inherited_sdg_goals}'::text[] ELSE l - 'lines' END AS snapshot,
                x.ord
-        FROM jsonb_array_elements(doc->'listings') WITH ORDINALITY AS x(l, ord)
-        JOIN LATERAL (
-            SELECT id FROM programs WHERE municipality_id = v_muni_id AND identity_key = l->>'program_key' LIMIT 1
-        ) pr ON true
-        LEFT JOIN LATERAL (
-            SELECT p->>'code_key' AS code_key FROM jsonb_array_elements(v_policies) p
-            WHERE p->>'code' = l->>'policy_code' LIMIT 1
-        ) pk ON true
-        LEFT JOIN LATERAL (
-            SELECT id FROM policies WHERE municipality_id = v_muni_id AND code_key = pk.code_key LIMIT 1
-        ) po ON true
+        FROM listed x
+        JOIN program pr ON pr.identity_key = x.l->>'program_key'
+        LEFT JOIN policy po ON po.code = x.l->>'policy_code'
         ORDER BY pr.id, po.id, x.ord
     ) resolved;
     v_new := coalesce(v_new, '{}');
 
-    IF EXISTS (SELECT 1 FROM unnest(v_new) n WHERE n.policy_id IS NULL) THEN
+    IF v_unresolved THEN
         RAISE EXCEPTION 'a listing names a policy that the document does not define'
             USING ERRCODE = '23503';
     END IF;
@@ -195,52 +207,58 @@ BEGIN
             USING ERRCODE = '23505';
     END IF;
 
-    -- Ended: in the old version, not in the new one.
-    WITH gone AS (
-        UPDATE listings l SET ended_at = now(), ended_run_id = p_run_id
-        WHERE l.document_id = v_doc_id AND l.ended_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM unnest(v_new) n
-                          WHERE n.program_id = l.program_id AND n.policy_id = l.policy_id AND l.fiscal_year = v_fiscal_year)
-        RETURNING l.id, l.snapshot
-    )
-    INSERT INTO changes (run_id, entity, action, document_id, listing_id, summary, old_value)
-    SELECT p_run_id, 'listing', 'ended', v_doc_id, id,
-           (snapshot->>'policy_code') || ' No.' || (snapshot->>'no') || ' ' || (snapshot->>'program'), snapshot
-    FROM gone;
-    GET DIAGNOSTICS v_ended = ROW_COUNT;
+    IF v_old.id IS NOT NULL THEN
+        -- Ended: in the old version, not in the new one.
+        WITH gone AS (
+            UPDATE listings l SET ended_at = now(), ended_run_id = p_run_id
+            WHERE l.document_id = v_doc_id AND l.ended_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM unnest(v_new) n
+                              WHERE n.program_id = l.program_id AND n.policy_id = l.policy_id AND l.fiscal_year = v_fiscal_year)
+            RETURNING l.id, l.snapshot
+        )
+        INSERT INTO changes (run_id, entity, action, document_id, listing_id, summary, old_value)
+        SELECT p_run_id, 'listing', 'ended', v_doc_id, id,
+               (snapshot->>'policy_code') || ' No.' || (snapshot->>'no') || ' ' || (snapshot->>'program'), snapshot
+        FROM gone;
+        GET DIAGNOSTICS v_ended = ROW_COUNT;
 
-    -- Changed: in both, with different content (moved lines alone are updated silently).
-    WITH stored AS (
-        SELECT l.id, l.program_id, l.policy_id, l.snapshot, l.lines
-        FROM listings l
-        WHERE l.document_id = v_doc_id AND l.ended_at IS NULL AND l.fiscal_year + 0 = v_fiscal_year
-    ), revised AS (
-        UPDATE listings l SET row_no = n.row_no, relisted = n.relisted, grade = n.grade,
-               grade_reason = n.grade_reason, lines = n.lines, snapshot = n.snapshot,
-               changed_run_id = CASE WHEN o.snapshot IS DISTINCT FROM n.snapshot THEN p_run_id ELSE l.changed_run_id END
-        FROM stored o
-        JOIN unnest(v_new) n ON n.program_id = o.program_id AND n.policy_id = o.policy_id
-        WHERE l.id = o.id AND (o.snapshot IS DISTINCT FROM n.snapshot OR o.lines IS DISTINCT FROM n.lines)
-        RETURNING l.id, o.snapshot AS old_snapshot, n.snapshot AS new_snapshot
-    ), recorded AS (
-        INSERT INTO changes (run_id, entity, action, document_id, listing_id, summary, old_value, new_value)
-        SELECT p_run_id, 'listing', 'changed', v_doc_id, id,
-               (new_snapshot->>'policy_code') || ' No.' || (new_snapshot->>'no') || ' ' || (new_snapshot->>'program'),
-               old_snapshot, new_snapshot
-        FROM revised WHERE old_snapshot IS DISTINCT FROM new_snapshot
-        RETURNING listing_id
-    )
-    SELECT coalesce(array_agg(listing_id), '{}') INTO v_changed_ids FROM recorded;
-    v_changed := cardinality(v_changed_ids);
+        -- Changed: in both, with different content (moved lines alone are updated silently).
+        WITH stored AS (
+            SELECT l.id, l.program_id, l.policy_id, l.snapshot, l.lines
+            FROM listings l
+            WHERE l.document_id = v_doc_id AND l.ended_at IS NULL AND l.fiscal_year + 0 = v_fiscal_year
+        ), revised AS (
+            UPDATE listings l SET row_no = n.row_no, relisted = n.relisted, grade = n.grade,
+                   grade_reason = n.grade_reason, lines = n.lines, snapshot = n.snapshot,
+                   changed_run_id = CASE WHEN o.snapshot IS DISTINCT FROM n.snapshot THEN p_run_id ELSE l.changed_run_id END
+            FROM stored o
+            JOIN unnest(v_new) n ON n.program_id = o.program_id AND n.policy_id = o.policy_id
+            WHERE l.id = o.id AND (o.snapshot IS DISTINCT FROM n.snapshot OR o.lines IS DISTINCT FROM n.lines)
+            RETURNING l.id, o.snapshot AS old_snapshot, n.snapshot AS new_snapshot
+        ), recorded AS (
+            INSERT INTO changes (run_id, entity, action, document_id, listing_id, summary, old_value, new_value)
+            SELECT p_run_id, 'listing', 'changed', v_doc_id, id,
+                   (new_snapshot->>'policy_code') || ' No.' || (new_snapshot->>'no') || ' ' || (new_snapshot->>'program'),
+                   old_snapshot, new_snapshot
+            FROM revised WHERE old_snapshot IS DISTINCT FROM new_snapshot
+            RETURNING listing_id
+        )
+        SELECT coalesce(array_agg(listing_id), '{}') INTO v_changed_ids FROM recorded;
+        v_changed := cardinality(v_changed_ids);
 
-    -- A changed listing's SDG links and indicator are rebuilt from its new snapshot.
-    IF v_changed > 0 THEN
-        DELETE FROM listing_goals WHERE listing_id = ANY (v_changed_ids);
-        DELETE FROM indicator_values WHERE listing_id = ANY (v_changed_ids);
-        DELETE FROM indicators WHERE listing_id = ANY (v_changed_ids);
+        -- A changed listing's SDG links and indicator are rebuilt from its new snapshot.
+        IF v_changed > 0 THEN
+            DELETE FROM listing_goals WHERE listing_id = ANY (v_changed_ids);
+            DELETE FROM indicator_values WHERE listing_id = ANY (v_changed_ids);
+            DELETE FROM indicators WHERE listing_id = ANY (v_changed_ids);
+        END IF;
+
+        DELETE FROM amounts WHERE document_id = v_doc_id;
     END IF;
 
-    -- Added: in the new version only.
+    -- Added: in the new version only. One statement writes them with their history,
+    -- the SDG links and indicator of each listing added or changed (from the snapshot
+    -- in hand, not read back), and the document's amounts.
     WITH fresh AS (
         INSERT INTO listings (document_id, program_id, policy_id, fiscal_year, row_no, relisted, grade,
                               grade_reason, lines, snapshot, added_run_id)
@@ -258,44 +276,43 @@ BEGIN
         SELECT p_run_id, 'listing', 'added', v_doc_id, id,
                (snapshot->>'policy_code') || ' No.' || (snapshot->>'no') || ' ' || (snapshot->>'program'), snapshot
         FROM fresh
-        RETURNING listing_id
+    ), touched AS (
+        SELECT id, snapshot FROM fresh
+        UNION ALL
+        SELECT l.id, l.snapshot
+        FROM unnest(v_changed_ids) c(id), LATERAL (SELECT id, snapshot FROM listings WHERE id = c.id LIMIT 1) l
+    ), goals AS (
+        -- A goal the program states is not inherited, even when its policy gives it too.
+        INSERT INTO listing_goals (listing_id, goal, inherited)
+        SELECT t.id, g.goal, bool_and(g.inherited)
+        FROM touched t,
+             LATERAL (SELECT value::smallint AS goal, false AS inherited
+                      FROM jsonb_array_elements_text(coalesce(t.snapshot->'sdg_goals', '[]'))
+                      UNION ALL
+                      SELECT value::smallint, true
+                      FROM jsonb_array_elements_text(coalesce(t.snapshot->'inherited_sdg_goals', '[]'))) g
+        GROUP BY t.id, g.goal
+    ), indicator AS (
+        INSERT INTO indicators (listing_id, name, name_inferred, baseline, midterm_target)
+        SELECT t.id, i->>'name', coalesce((i->>'name_inferred')::boolean, false), i->>'baseline', i->>'midterm_target'
+        FROM touched t, LATERAL (SELECT t.snapshot->'indicator' AS i) x
+        WHERE jsonb_typeof(i) = 'object'
+    ), indicator_value AS (
+        INSERT INTO indicator_values (listing_id, fiscal_year, kind, text, number, unit)
+        SELECT DISTINCT ON (t.id, (v->>'fiscal_year')::integer, v->>'kind')
+               t.id, (v->>'fiscal_year')::integer, v->>'kind', v->>'text', (v->>'number')::numeric, v->>'unit'
+        FROM touched t,
+             jsonb_array_elements(CASE WHEN jsonb_typeof(t.snapshot->'indicator'->'values') = 'array'
+                                       THEN t.snapshot->'indicator'->'values' ELSE '[]' END) v
+    ), amount AS (
+        -- Amounts: once per program, year and kind, from the program's first listing.
+        INSERT INTO amounts (document_id, program_id, fiscal_year, kind, thousand_yen)
+        SELECT DISTINCT ON (n.program_id, (a->>'fiscal_year')::integer, a->>'kind')
+               v_doc_id, n.program_id, (a->>'fiscal_year')::integer, a->>'kind', (a->>'thousand_yen')::bigint
+        FROM unnest(v_new) n, jsonb_array_elements(coalesce(n.snapshot->'amounts', '[]')) a
+        ORDER BY n.program_id, (a->>'fiscal_year')::integer, a->>'kind', n.ord
     )
-    SELECT coalesce(array_agg(listing_id), '{}') INTO v_touched FROM recorded;
-    v_added := cardinality(v_touched);
-    v_touched := v_touched || v_changed_ids;
-
-    -- A goal the program states is not inherited, even when its policy gives it too.
-    INSERT INTO listing_goals (listing_id, goal, inherited)
-    SELECT l.id, g.goal, bool_and(g.inherited)
-    FROM listings l,
-         LATERAL (SELECT value::smallint AS goal, false AS inherited
-                  FROM jsonb_array_elements_text(coalesce(l.snapshot->'sdg_goals', '[]'))
-                  UNION ALL
-                  SELECT value::smallint, true
-                  FROM jsonb_array_elements_text(coalesce(l.snapshot->'inherited_sdg_goals', '[]'))) g
-    WHERE l.id = ANY (v_touched)
-    GROUP BY l.id, g.goal;
-
-    INSERT INTO indicators (listing_id, name, name_inferred, baseline, midterm_target)
-    SELECT l.id, i->>'name', coalesce((i->>'name_inferred')::boolean, false), i->>'baseline', i->>'midterm_target'
-    FROM listings l, LATERAL (SELECT l.snapshot->'indicator' AS i) x
-    WHERE l.id = ANY (v_touched) AND jsonb_typeof(i) = 'object';
-
-    INSERT INTO indicator_values (listing_id, fiscal_year, kind, text, number, unit)
-    SELECT DISTINCT ON (l.id, (v->>'fiscal_year')::integer, v->>'kind')
-           l.id, (v->>'fiscal_year')::integer, v->>'kind', v->>'text', (v->>'number')::numeric, v->>'unit'
-    FROM listings l,
-         jsonb_array_elements(CASE WHEN jsonb_typeof(l.snapshot->'indicator'->'values') = 'array'
-                                   THEN l.snapshot->'indicator'->'values' ELSE '[]' END) v
-    WHERE l.id = ANY (v_touched);
-
-    -- Amounts: once per program, year and kind, from the program's first listing.
-    DELETE FROM amounts WHERE document_id = v_doc_id;
-    INSERT INTO amounts (document_id, program_id, fiscal_year, kind, thousand_yen)
-    SELECT DISTINCT ON (n.program_id, (a->>'fiscal_year')::integer, a->>'kind')
-           v_doc_id, n.program_id, (a->>'fiscal_year')::integer, a->>'kind', (a->>'thousand_yen')::bigint
-    FROM unnest(v_new) n, jsonb_array_elements(coalesce(n.snapshot->'amounts', '[]')) a
-    ORDER BY n.program_id, (a->>'fiscal_year')::integer, a->>'kind', n.ord;
+    SELECT count(*) INTO v_added FROM fresh;
 
     RETURN jsonb_build_object('document_id', v_doc_id, 'added', v_added, 'changed', v_changed,
                               'ended', v_ended, 'unchanged', cardinality(v_new) - v_added - v_changed);
