@@ -49,6 +49,13 @@ fresh_database() {
     psql_to -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
     "$bin" migrate --database "$(conn "$1")" >/dev/null
 }
+# Each timed step starts with nothing of the step before still at work: the database it
+# filled is vacuumed (so autovacuum has nothing left to do there meanwhile) and every
+# page written.
+settle() {
+    [[ $# -eq 0 ]] || psql_to -d "$1" -c "VACUUM ANALYZE"
+    psql_to -d postgres -c "CHECKPOINT"
+}
 
 now() { date +%s.%N; }
 seconds() { python3 -c "print(f'{$2 - $1:.3f}')"; }
@@ -59,9 +66,11 @@ tables="sync_runs organizations documents rejects policies policy_evaluations pr
 fulls=() copies=() full_cpus=() copy_cpus=()
 for ((run = 1; run <= runs; run++)); do
     # (1) full sync; its rows are dumped (first run) before anything else writes.
+    psql_to -d postgres -c "DROP DATABASE IF EXISTS copied"
     fresh_database synced
     [[ -z $functions ]] || psql_to -d synced -f "$functions" >/dev/null 2>&1
     [[ -z $profile ]] || psql_to -d synced -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+    settle
     c0=$(server_cpu)
     t0=$(now); "$bin" sync --database "$(conn synced)" --source "$corpus/docs" --json > "$work/full.json" 2>"$work/full.log" || true; t1=$(now)
     sleep 0.5  # the backend's exit
@@ -85,6 +94,7 @@ for ((run = 1; run <= runs; run++)); do
     fi
     # (3) COPY of the same rows into the same tables, in one transaction.
     fresh_database copied
+    settle synced
     c0=$(server_cpu)
     t3=$(now); psql_to -d copied -f "$script"; t4=$(now)
     sleep 0.5
