@@ -11,9 +11,10 @@ import TableLayouts
 /// atomically, record rejects, end documents that disappeared, record the run.
 /// A document that fails leaves its previous version in force.
 ///
-/// Throughput: files are read and parsed one chunk ahead of the chunk being applied,
-/// and documents are committed in groups — each document still all-or-nothing (a
-/// subtransaction), so a crash or a bad document never leaves one half applied.
+/// Throughput: files are read and parsed one chunk ahead of the chunk being applied, a
+/// chunk's documents are sent to the database in one pipeline, and documents are committed
+/// in groups — each document still all-or-nothing (a subtransaction), so a crash or a bad
+/// document never leaves one half applied.
 package struct SyncEngine: Sendable {
     package struct Options: Sendable {
         package var sources: [String]
