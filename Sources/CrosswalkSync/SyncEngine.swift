@@ -157,20 +157,7 @@ package struct SyncEngine: Sendable {
             next = index + 1 < chunks.count ? prepareAhead(chunks[index + 1]) : nil
             var position = prepared.startIndex
             while position < prepared.endIndex {
-                // A run of parsed documents goes to the database in one pipeline, up to the
-                // end of the commit group.
-                let batch = prepared[position...].prefix { $0.parsedDocument != nil }
-                    .prefix(max(1, commits.room)).compactMap(\.parsedDocument)
-                if !batch.isEmpty {
-                    try await commits.ensureOpen()
-                    let outcomes = try await apply(batch.map(\.json), connection: connection, run: run)
-                    for (document, outcome) in zip(batch, outcomes) {
-                        try await record(outcome, of: document, connection: connection, run: run, summary: &summary)
-                        if try await commits.documentDone(summary) { settled = summary }
-                    }
-                    position += batch.count
-                    continue
-                }
+                var consumed = 1
                 switch prepared[position] {
                 case .unchanged:
                     summary.documentsUnchanged += 1
@@ -188,9 +175,19 @@ package struct SyncEngine: Sendable {
                     try await commits.ensureOpen()
                     try await reject(connection, run: run, source: source, sha256: sha, line: line, reason: reason, excerpt: nil, summary: &summary)
                 case .parsed:
-                    preconditionFailure("parsed documents are applied in batches above")
+                    // This and the parsed documents after it go to the database in one
+                    // pipeline, up to the end of the commit group.
+                    let batch = prepared[position...].prefix { $0.parsedDocument != nil }
+                        .prefix(max(1, commits.room)).compactMap(\.parsedDocument)
+                    try await commits.ensureOpen()
+                    let outcomes = try await apply(batch.map(\.json), connection: connection, run: run)
+                    for (document, outcome) in zip(batch, outcomes) {
+                        try await record(outcome, of: document, connection: connection, run: run, summary: &summary)
+                        if try await commits.documentDone(summary) { settled = summary }
+                    }
+                    consumed = batch.count
                 }
-                position += 1
+                position += consumed
             }
         }
         try await commits.close(summary)

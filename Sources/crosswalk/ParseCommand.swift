@@ -171,33 +171,15 @@ struct ParseCommand: ParsableCommand {
     }
 
     /// Reads at most `limit + 1` bytes, so an oversized file is refused by the reader
-    /// (with its line) without being loaded whole. read(2) straight into the array, sized
-    /// from the file (not into Data, then copied).
+    /// (with its line) without being loaded whole.
     static func readFile(_ path: String, limit: Int) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        let want = limit + 1
-        // One byte more than the size: the read that finds the end confirms it.
-        var bytes = [UInt8](repeating: 0, count: max(1, min(want, Int(info.st_size) + 1)))
-        var count = 0
-        while count < want {
-            // A file that grew while being read (or reports no size) is read on.
-            if count == bytes.count {
-                bytes.append(contentsOf: repeatElement(0, count: min(want, 2 * bytes.count) - bytes.count))
-            }
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil  // a directory (EISDIR) or an unreadable file
-            }
-            if n == 0 { break }
-            count += n
-        }
-        bytes.removeSubrange(count...)
-        return bytes
+        // nil for a directory (EISDIR) or an unreadable file.
+        return DocumentFile.bytes(of: fd, upTo: limit + 1, expected: Int(info.st_size))
     }
 
     static func printError(_ message: String) {
